@@ -1,0 +1,113 @@
+package dev.callbacks;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+
+import dev.callbacks.ai.ChainRunAdvisor;
+import dev.callbacks.ai.LlmRunAdvisor;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+import org.springframework.util.Assert;
+
+/**
+ * Handlers, tags and metadata for one level of a {@code ChatClient}: the client (pass it to
+ * {@code builder.defaultAdvisors(…)}) or one request (pass it to {@code prompt().advisors(…)}). Made with
+ * {@link Callbacks#handlers(BaseCallbackHandler...)}.
+ * <p>
+ * What it adds is fixed when it is applied: changing it afterwards does not change clients or requests it was
+ * already given to. It also adds the two callback advisors, so it works on any {@code ChatClient}, including one
+ * the auto-configuration never saw; on clients that already have them the extra ones step aside.
+ */
+public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
+
+	/** Prefix of the advisor-context keys under which applied levels are stored. */
+	static final String KEY_PREFIX = "dev.callbacks.level.";
+
+	// Levels are ordered by when they were applied: a client is always configured before its requests are made,
+	// so client levels come before request levels even though Spring AI merges both into one HashMap.
+	private static final AtomicLong SEQUENCE = new AtomicLong();
+
+	private final List<BaseCallbackHandler> handlers;
+
+	private final List<String> tags = new ArrayList<>();
+
+	private final Map<String, Object> metadata = new LinkedHashMap<>();
+
+	private @Nullable String name;
+
+	CallbackConfig(List<BaseCallbackHandler> handlers) {
+		this.handlers = List.copyOf(handlers);
+	}
+
+	/** Adds tags to every run of this level; inner runs inherit them. */
+	public CallbackConfig tags(String... tags) {
+		Assert.notNull(tags, "tags must not be null");
+		for (String tag : tags) {
+			Assert.hasText(tag, "tags must not contain null or blank elements");
+			if (!this.tags.contains(tag)) {
+				this.tags.add(tag);
+			}
+		}
+		return this;
+	}
+
+	/** Adds a metadata entry to every run of this level; inner runs inherit it, inner levels may override it. */
+	public CallbackConfig metadata(String key, Object value) {
+		Assert.hasText(key, "metadata key must not be null or blank");
+		Assert.notNull(value, () -> "metadata value for '" + key + "' must not be null");
+		this.metadata.put(key, value);
+		return this;
+	}
+
+	/**
+	 * Names the chain run ({@code "chat_client"} when no level names it) and with it the {@code client} tag of the
+	 * {@code llm.*} meters; keep names few and fixed.
+	 */
+	public CallbackConfig name(String name) {
+		Assert.hasText(name, "name must not be null or blank");
+		this.name = name;
+		return this;
+	}
+
+	/** The handlers of this level, in the order given. */
+	public List<BaseCallbackHandler> handlers() {
+		return this.handlers;
+	}
+
+	@Override
+	public void accept(ChatClient.AdvisorSpec spec) {
+		Level level = snapshot();
+		spec.advisors(ChainRunAdvisor.INSTANCE, LlmRunAdvisor.INSTANCE).param(KEY_PREFIX + level.sequence(), level);
+	}
+
+	Level snapshot() {
+		List<BaseCallbackHandler> sorted = new ArrayList<>(this.handlers);
+		AnnotationAwareOrderComparator.sort(sorted);
+		return new Level(SEQUENCE.incrementAndGet(), HandlerSet.of(sorted), List.copyOf(this.tags),
+				Collections.unmodifiableMap(new LinkedHashMap<>(this.metadata)), this.name);
+	}
+
+	@Override
+	public String toString() {
+		return "CallbackConfig" + this.handlers.stream().map(h -> h.getClass().getSimpleName()).toList();
+	}
+
+	/** One applied level, frozen; what travels in the advisor context. */
+	record Level(long sequence, HandlerSet handlers, List<String> tags, Map<String, Object> metadata,
+			@Nullable String name) {
+
+		@Override
+		public String toString() {
+			return "CallbackLevel#" + this.sequence;
+		}
+
+	}
+
+}

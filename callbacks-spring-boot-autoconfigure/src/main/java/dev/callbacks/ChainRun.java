@@ -1,0 +1,145 @@
+package dev.callbacks;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.callbacks.event.ChainEndEvent;
+import dev.callbacks.event.ChainErrorEvent;
+import dev.callbacks.event.ChainStartEvent;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.messages.MessageType;
+
+/**
+ * The root run of one {@code ChatClient} {@code call()} or {@code stream()}. Its LLM, tool and retriever runs are
+ * its children; it sums their usage and hands it to the open {@link UsageTracker}s.
+ */
+public final class ChainRun extends Run {
+
+	private final UsageTracker @Nullable [] trackers;
+
+	private final boolean streaming;
+
+	// Guarded by "this": LLM rounds of one chain are sequential, but a cancelled stream may race its last round.
+	private TokenUsage usage = TokenUsage.ZERO;
+
+	ChainRun(CallbackManager manager, HandlerSet handlers, String name, List<String> tags,
+			Map<String, Object> metadata, UsageTracker @Nullable [] trackers, boolean streaming) {
+		super(manager, handlers, null, name, tags, metadata, streaming);
+		this.trackers = trackers;
+		this.streaming = streaming;
+	}
+
+	@Override
+	public ChainRun chain() {
+		return this;
+	}
+
+	/** Whether this is the run of a {@code stream()}. */
+	public boolean isStreaming() {
+		return this.streaming;
+	}
+
+	/** Whether any handler reads the chain's output text, so the adapter should collect it. */
+	public boolean wantsOutput() {
+		return listens(EventKind.CHAIN_END);
+	}
+
+	/** Whether nothing listens to this chain at all (no handler, tracker or observer): the adapter steps aside. */
+	public boolean isInert() {
+		return this.handlers.isEmpty() && this.trackers == null && !this.manager.hasObservers();
+	}
+
+	/** Whether tool executions need wrapping: a handler listens to tool, retriever or custom events. */
+	public boolean wantsToolRuns() {
+		return this.handlers.listensAny(EventKind.Category.TOOL.mask() | EventKind.Category.RETRIEVER.mask()
+				| EventKind.Category.CUSTOM.mask());
+	}
+
+	/** Whether anything (handlers, trackers, observers) needs this chain's token counts. */
+	boolean needsUsage() {
+		return this.trackers != null || this.manager.hasObservers() || this.handlers.listensAny(
+				EventKind.LLM_END.bit | EventKind.CHAIN_END.bit);
+	}
+
+	UsageTracker @Nullable [] trackers() {
+		return this.trackers;
+	}
+
+	/** The summed usage of the LLM runs that have ended so far. */
+	public synchronized TokenUsage usage() {
+		return this.usage;
+	}
+
+	synchronized void addUsage(TokenUsage roundUsage) {
+		this.usage = this.usage.plus(roundUsage);
+	}
+
+	/** Delivers the chain start with the prompt's messages. */
+	public Mono<Void> start(List<Message> messages) {
+		if (!listens(EventKind.CHAIN_START)) {
+			return Mono.empty();
+		}
+		Map<String, Object> inputs = new HashMap<>(4);
+		inputs.put("messages", messages);
+		String input = lastUserText(messages);
+		if (input != null) {
+			inputs.put("input", input);
+		}
+		return emit(EventKind.CHAIN_START,
+				new ChainStartEvent(this.id, null, this.name, this.tags, this.metadata, Map.copyOf(inputs)));
+	}
+
+	/** Starts an LLM run, a child of this chain; deliver its start with {@link LlmRun#start()}. */
+	public LlmRun newLlmRun(List<Message> messages, String model, boolean streaming) {
+		return new LlmRun(this, messages, model, streaming);
+	}
+
+	/** Starts a tool run, a child of this chain. */
+	public ToolRun newToolRun(String toolName, String input) {
+		return new ToolRun(this, toolName, input);
+	}
+
+	/** Starts a retriever run, a child of {@code parent} (this chain or one of its tool runs). */
+	public RetrieverRun newRetrieverRun(Run parent, String retrieverName, String query) {
+		return new RetrieverRun(this, parent, retrieverName, query);
+	}
+
+	/** Delivers the chain end with the answer's text and the summed usage. */
+	public Mono<Void> end(@Nullable String output) {
+		if (!finish() || !listens(EventKind.CHAIN_END)) {
+			return Mono.empty();
+		}
+		Map<String, Object> outputs = Map.of("output", (output != null) ? output : "", "usage", usage());
+		return emit(EventKind.CHAIN_END,
+				new ChainEndEvent(this.id, null, this.name, this.tags, this.metadata, outputs));
+	}
+
+	/** Delivers the chain error. */
+	public Mono<Void> error(Throwable error) {
+		if (!finish() || !listens(EventKind.CHAIN_ERROR)) {
+			return Mono.empty();
+		}
+		return emit(EventKind.CHAIN_ERROR, new ChainErrorEvent(this.id, null, this.name, this.tags, this.metadata,
+				error));
+	}
+
+	/** Ends the chain because its subscriber cancelled; async handlers are not awaited. */
+	public void cancel() {
+		detach(error(new RunCancelledException("The subscriber cancelled the " + this.name + " stream")));
+	}
+
+	private static @Nullable String lastUserText(List<Message> messages) {
+		for (int i = messages.size() - 1; i >= 0; i--) {
+			Message message = messages.get(i);
+			if (message.getMessageType() == MessageType.USER) {
+				return message.getText();
+			}
+		}
+		return null;
+	}
+
+}

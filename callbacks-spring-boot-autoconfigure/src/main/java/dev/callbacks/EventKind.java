@@ -1,0 +1,112 @@
+package dev.callbacks;
+
+import dev.callbacks.event.CallbackEvent;
+import dev.callbacks.event.ChainEndEvent;
+import dev.callbacks.event.ChainErrorEvent;
+import dev.callbacks.event.ChainStartEvent;
+import dev.callbacks.event.ChatModelStartEvent;
+import dev.callbacks.event.CustomEvent;
+import dev.callbacks.event.LlmEndEvent;
+import dev.callbacks.event.LlmErrorEvent;
+import dev.callbacks.event.LlmNewTokenEvent;
+import dev.callbacks.event.RetrieverEndEvent;
+import dev.callbacks.event.RetrieverErrorEvent;
+import dev.callbacks.event.RetrieverStartEvent;
+import dev.callbacks.event.ToolEndEvent;
+import dev.callbacks.event.ToolErrorEvent;
+import dev.callbacks.event.ToolStartEvent;
+import reactor.core.publisher.Mono;
+
+/**
+ * The events, each a bit in a handler's interest mask, with the one place that maps an event to its handler
+ * method (a switch, not reflection, so that dispatch stays a virtual call).
+ */
+enum EventKind {
+
+	CHAT_MODEL_START("onChatModelStart", Category.LLM, ChatModelStartEvent.class),
+	LLM_NEW_TOKEN("onLlmNewToken", Category.LLM, LlmNewTokenEvent.class),
+	LLM_END("onLlmEnd", Category.LLM, LlmEndEvent.class),
+	LLM_ERROR("onLlmError", Category.LLM, LlmErrorEvent.class),
+	CHAIN_START("onChainStart", Category.CHAIN, ChainStartEvent.class),
+	CHAIN_END("onChainEnd", Category.CHAIN, ChainEndEvent.class),
+	CHAIN_ERROR("onChainError", Category.CHAIN, ChainErrorEvent.class),
+	TOOL_START("onToolStart", Category.TOOL, ToolStartEvent.class),
+	TOOL_END("onToolEnd", Category.TOOL, ToolEndEvent.class),
+	TOOL_ERROR("onToolError", Category.TOOL, ToolErrorEvent.class),
+	RETRIEVER_START("onRetrieverStart", Category.RETRIEVER, RetrieverStartEvent.class),
+	RETRIEVER_END("onRetrieverEnd", Category.RETRIEVER, RetrieverEndEvent.class),
+	RETRIEVER_ERROR("onRetrieverError", Category.RETRIEVER, RetrieverErrorEvent.class),
+	CUSTOM("onCustomEvent", Category.CUSTOM, CustomEvent.class);
+
+	enum Category {
+
+		LLM, CHAIN, TOOL, RETRIEVER, CUSTOM;
+
+		int mask() {
+			int mask = 0;
+			for (EventKind kind : EventKind.values()) {
+				if (kind.category == this) {
+					mask |= kind.bit;
+				}
+			}
+			return mask;
+		}
+
+	}
+
+	static final int ALL = (1 << values().length) - 1;
+
+	final String methodName;
+
+	final Category category;
+
+	final Class<? extends CallbackEvent> eventType;
+
+	final int bit;
+
+	EventKind(String methodName, Category category, Class<? extends CallbackEvent> eventType) {
+		this.methodName = methodName;
+		this.category = category;
+		this.eventType = eventType;
+		this.bit = 1 << ordinal();
+	}
+
+	void invoke(CallbackHandler handler, CallbackEvent event) {
+		switch (this) {
+			case CHAT_MODEL_START -> handler.onChatModelStart((ChatModelStartEvent) event);
+			case LLM_NEW_TOKEN -> handler.onLlmNewToken((LlmNewTokenEvent) event);
+			case LLM_END -> handler.onLlmEnd((LlmEndEvent) event);
+			case LLM_ERROR -> handler.onLlmError((LlmErrorEvent) event);
+			case CHAIN_START -> handler.onChainStart((ChainStartEvent) event);
+			case CHAIN_END -> handler.onChainEnd((ChainEndEvent) event);
+			case CHAIN_ERROR -> handler.onChainError((ChainErrorEvent) event);
+			case TOOL_START -> handler.onToolStart((ToolStartEvent) event);
+			case TOOL_END -> handler.onToolEnd((ToolEndEvent) event);
+			case TOOL_ERROR -> handler.onToolError((ToolErrorEvent) event);
+			case RETRIEVER_START -> handler.onRetrieverStart((RetrieverStartEvent) event);
+			case RETRIEVER_END -> handler.onRetrieverEnd((RetrieverEndEvent) event);
+			case RETRIEVER_ERROR -> handler.onRetrieverError((RetrieverErrorEvent) event);
+			case CUSTOM -> handler.onCustomEvent((CustomEvent) event);
+		}
+	}
+
+	Mono<Void> invoke(AsyncCallbackHandler handler, CallbackEvent event) {
+		return switch (this) {
+			case CHAT_MODEL_START -> handler.onChatModelStart((ChatModelStartEvent) event);
+			case LLM_NEW_TOKEN -> handler.onLlmNewToken((LlmNewTokenEvent) event);
+			case LLM_END -> handler.onLlmEnd((LlmEndEvent) event);
+			case LLM_ERROR -> handler.onLlmError((LlmErrorEvent) event);
+			case CHAIN_START -> handler.onChainStart((ChainStartEvent) event);
+			case CHAIN_END -> handler.onChainEnd((ChainEndEvent) event);
+			case CHAIN_ERROR -> handler.onChainError((ChainErrorEvent) event);
+			case TOOL_START -> handler.onToolStart((ToolStartEvent) event);
+			case TOOL_END -> handler.onToolEnd((ToolEndEvent) event);
+			case TOOL_ERROR -> handler.onToolError((ToolErrorEvent) event);
+			case RETRIEVER_START -> handler.onRetrieverStart((RetrieverStartEvent) event);
+			case RETRIEVER_END -> handler.onRetrieverEnd((RetrieverEndEvent) event);
+			case RETRIEVER_ERROR -> handler.onRetrieverError((RetrieverErrorEvent) event);
+			case CUSTOM -> handler.onCustomEvent((CustomEvent) event);
+		};
+	}
+
+}

@@ -1,0 +1,249 @@
+package dev.callbacks;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.callbacks.event.ChatModelStartEvent;
+import dev.callbacks.event.LlmEndEvent;
+import dev.callbacks.event.LlmErrorEvent;
+import dev.callbacks.event.LlmNewTokenEvent;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.messages.Message;
+import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.DefaultUsage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+
+/**
+ * One model round trip: a child of the chain run. For a stream it collects the chunks (tokens, the last usage
+ * report, tool calls) and ends with the aggregated response. On end or error it does the accounting: the chain's
+ * usage, the open trackers, the observers (meters).
+ */
+public final class LlmRun extends Run {
+
+	// Initial capacity of the collected text: most answers fit, so the builder rarely grows per token.
+	private static final int TEXT_CAPACITY = 512;
+
+	private final ChainRun chain;
+
+	private final List<Message> messages;
+
+	private final String requestedModel;
+
+	private final boolean streaming;
+
+	private final long startNanos;
+
+	// Stream state: chunks of one round arrive one at a time (Reactor's serial onNext), so no locking.
+	private long firstTokenNanos = -1;
+
+	private int tokenIndex;
+
+	private @Nullable StringBuilder text;
+
+	private @Nullable List<AssistantMessage.ToolCall> toolCalls;
+
+	private @Nullable ChatResponseMetadata lastMetadata;
+
+	private @Nullable String finishReason;
+
+	private @Nullable TokenUsage reported;
+
+	LlmRun(ChainRun chain, List<Message> messages, String requestedModel, boolean streaming) {
+		super(chain.manager, chain.handlers, chain.id, runName(requestedModel), chain.tags, chain.metadata,
+				streaming);
+		this.chain = chain;
+		this.messages = messages;
+		this.requestedModel = requestedModel;
+		this.streaming = streaming;
+		this.startNanos = System.nanoTime();
+		if (streaming && (listens(EventKind.LLM_END) || chain.needsUsage())) {
+			this.text = new StringBuilder(TEXT_CAPACITY);
+		}
+	}
+
+	private static String runName(String model) {
+		return model.isEmpty() ? "chat_model" : model;
+	}
+
+	@Override
+	public ChainRun chain() {
+		return this.chain;
+	}
+
+	/** Delivers the chat-model start; await it before calling the model. */
+	public Mono<Void> start() {
+		if (!listens(EventKind.CHAT_MODEL_START)) {
+			return Mono.empty();
+		}
+		return emit(EventKind.CHAT_MODEL_START, new ChatModelStartEvent(this.id, this.parentId, this.name, this.tags,
+				this.metadata, this.messages, this.requestedModel, this.streaming));
+	}
+
+	/** Whether token events need awaiting (some async handler listens), so chunks must be delivered in sequence. */
+	public boolean awaitsTokens() {
+		return this.handlers.hasAsync(EventKind.LLM_NEW_TOKEN) || (this.reactive && this.handlers.listens(
+				EventKind.LLM_NEW_TOKEN) && this.manager.offloadsSyncHandlers());
+	}
+
+	/**
+	 * Takes one streamed chunk: its text becomes a token event, its usage (if any) replaces the last reported.
+	 * Returns what async token handlers left pending, or {@code null} when nothing is.
+	 */
+	public @Nullable Mono<Void> onChunk(ChatResponse chunk, @Nullable TokenUsage usage) {
+		if (usage != null && !usage.isEmpty()) {
+			this.reported = usage;
+		}
+		ChatResponseMetadata metadata = chunk.getMetadata();
+		if (metadata != null && (!metadata.getModel().isEmpty() || !metadata.getId().isEmpty())) {
+			this.lastMetadata = metadata;
+		}
+		Generation generation = chunk.getResult();
+		if (generation == null) {
+			return null;
+		}
+		String finish = generation.getMetadata().getFinishReason();
+		if (finish != null && !finish.isEmpty()) {
+			this.finishReason = finish;
+		}
+		AssistantMessage output = generation.getOutput();
+		if (output.hasToolCalls()) {
+			if (this.toolCalls == null) {
+				this.toolCalls = new ArrayList<>(2);
+			}
+			this.toolCalls.addAll(output.getToolCalls());
+		}
+		String token = output.getText();
+		if (token == null || token.isEmpty()) {
+			return null;
+		}
+		if (this.firstTokenNanos < 0) {
+			this.firstTokenNanos = System.nanoTime();
+		}
+		if (this.text != null) {
+			this.text.append(token);
+		}
+		int index = this.tokenIndex++;
+		if (!listens(EventKind.LLM_NEW_TOKEN)) {
+			return null;
+		}
+		return this.manager.dispatch(this, EventKind.LLM_NEW_TOKEN,
+				new LlmNewTokenEvent(this.id, this.parentId, this.name, this.tags, this.metadata, token, index));
+	}
+
+	/** Ends a {@code call()} round with the model's response and the usage read from it. */
+	public Mono<Void> end(@Nullable ChatResponse response, @Nullable TokenUsage usage) {
+		if (!finish()) {
+			return Mono.empty();
+		}
+		ChatResponse result = (response != null) ? response : new ChatResponse(List.of());
+		String model = answeringModel(result.getMetadata());
+		TokenUsage roundUsage = (usage != null && !usage.isEmpty()) ? usage
+				: estimateIfNeeded(model, () -> textOf(result));
+		account(model, roundUsage, true);
+		if (!listens(EventKind.LLM_END)) {
+			return Mono.empty();
+		}
+		return emit(EventKind.LLM_END,
+				new LlmEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, result, roundUsage, model));
+	}
+
+	/** Ends a streamed round: the response is the chunks aggregated, the usage the last one reported. */
+	public Mono<Void> endStream() {
+		if (!finish()) {
+			return Mono.empty();
+		}
+		String model = answeringModel(this.lastMetadata);
+		String completion = (this.text != null) ? this.text.toString() : "";
+		TokenUsage roundUsage = (this.reported != null) ? this.reported : estimateIfNeeded(model, () -> completion);
+		account(model, roundUsage, true);
+		if (!listens(EventKind.LLM_END)) {
+			return Mono.empty();
+		}
+		return emit(EventKind.LLM_END, new LlmEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata,
+				aggregate(model, completion, roundUsage), roundUsage, model));
+	}
+
+	/** Delivers the LLM error; usage already reported in the round still counts. */
+	public Mono<Void> error(Throwable error) {
+		if (!finish()) {
+			return Mono.empty();
+		}
+		account(answeringModel(this.lastMetadata), (this.reported != null) ? this.reported : TokenUsage.ZERO, false);
+		if (!listens(EventKind.LLM_ERROR)) {
+			return Mono.empty();
+		}
+		return emit(EventKind.LLM_ERROR,
+				new LlmErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
+	}
+
+	/** Ends the round because its subscriber cancelled; async handlers are not awaited. */
+	public void cancel() {
+		detach(error(new RunCancelledException("The subscriber cancelled the stream of " + this.name)));
+	}
+
+	private String answeringModel(@Nullable ChatResponseMetadata metadata) {
+		if (metadata != null && !metadata.getModel().isEmpty()) {
+			return metadata.getModel();
+		}
+		return runName(this.requestedModel);
+	}
+
+	private TokenUsage estimateIfNeeded(String model, java.util.function.Supplier<String> completion) {
+		if (!this.chain.needsUsage()) {
+			return TokenUsage.ZERO;
+		}
+		return TokenEstimator.estimate(model, this.messages, completion.get());
+	}
+
+	private void account(String model, TokenUsage roundUsage, boolean success) {
+		this.chain.addUsage(roundUsage);
+		UsageTracker[] trackers = this.chain.trackers();
+		boolean observed = this.manager.hasObservers();
+		if (trackers == null && !observed) {
+			return;
+		}
+		BigDecimal cost = this.manager.prices().cost(model, roundUsage);
+		if (trackers != null) {
+			for (UsageTracker tracker : trackers) {
+				tracker.record(model, roundUsage, success, cost);
+			}
+		}
+		if (observed) {
+			long now = System.nanoTime();
+			this.manager.observe(new LlmRunRecord(this.chain.name, model, roundUsage, cost, success, this.streaming,
+					now - this.startNanos, (this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.startNanos : -1,
+					this.metadata));
+		}
+	}
+
+	private ChatResponse aggregate(String model, String completion, TokenUsage usage) {
+		AssistantMessage message = AssistantMessage.builder()
+			.content(completion)
+			.toolCalls((this.toolCalls != null) ? this.toolCalls : List.of())
+			.build();
+		ChatGenerationMetadata generationMetadata = (this.finishReason != null)
+				? ChatGenerationMetadata.builder().finishReason(this.finishReason).build() : ChatGenerationMetadata.NULL;
+		ChatResponseMetadata.Builder metadata = ChatResponseMetadata.builder()
+			.model(model)
+			.usage(new DefaultUsage(Math.toIntExact(usage.promptTokens()), Math.toIntExact(usage.completionTokens()),
+					Math.toIntExact(usage.totalTokens()), null,
+					(usage.cachedPromptTokens() > 0) ? usage.cachedPromptTokens() : null, null));
+		if (this.lastMetadata != null && !this.lastMetadata.getId().isEmpty()) {
+			metadata.id(this.lastMetadata.getId());
+		}
+		return new ChatResponse(List.of(new Generation(message, generationMetadata)), metadata.build());
+	}
+
+	private static String textOf(ChatResponse response) {
+		Generation generation = response.getResult();
+		String text = (generation != null) ? generation.getOutput().getText() : null;
+		return (text != null) ? text : "";
+	}
+
+}

@@ -1,0 +1,32 @@
+package dev.callbacks;
+
+import io.micrometer.context.ThreadLocalAccessor;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Lets Micrometer context-propagation carry the current run across threads and Reactor operators. Registered
+ * through {@code META-INF/services}; not for direct use.
+ */
+public final class RunThreadLocalAccessor implements ThreadLocalAccessor<Object> {
+
+	@Override
+	public Object key() {
+		return RunScope.CONTEXT_KEY;
+	}
+
+	@Override
+	public @Nullable Object getValue() {
+		return RunScope.current();
+	}
+
+	@Override
+	public void setValue(Object value) {
+		RunScope.set((Run) value);
+	}
+
+	@Override
+	public void setValue() {
+		RunScope.set(null);
+	}
+
+}

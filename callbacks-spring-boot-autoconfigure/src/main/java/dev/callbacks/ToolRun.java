@@ -1,0 +1,56 @@
+package dev.callbacks;
+
+import dev.callbacks.event.ToolEndEvent;
+import dev.callbacks.event.ToolErrorEvent;
+import dev.callbacks.event.ToolStartEvent;
+import reactor.core.publisher.Mono;
+
+/**
+ * One tool execution: a child of the chain run. Tools run blocking (Spring AI executes them on the caller's thread
+ * or on a bounded-elastic one), so the adapter waits for async handlers here.
+ */
+public final class ToolRun extends Run {
+
+	private final ChainRun chain;
+
+	private final String input;
+
+	ToolRun(ChainRun chain, String toolName, String input) {
+		super(chain.manager, chain.handlers, chain.id, toolName, chain.tags, chain.metadata, false);
+		this.chain = chain;
+		this.input = input;
+	}
+
+	@Override
+	public ChainRun chain() {
+		return this.chain;
+	}
+
+	/** Delivers the tool start with the model's arguments. */
+	public Mono<Void> start() {
+		if (!listens(EventKind.TOOL_START)) {
+			return Mono.empty();
+		}
+		return emit(EventKind.TOOL_START,
+				new ToolStartEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, this.input));
+	}
+
+	/** Delivers the tool end with its result. */
+	public Mono<Void> end(String output) {
+		if (!finish() || !listens(EventKind.TOOL_END)) {
+			return Mono.empty();
+		}
+		return emit(EventKind.TOOL_END,
+				new ToolEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, output));
+	}
+
+	/** Delivers the tool error. */
+	public Mono<Void> error(Throwable error) {
+		if (!finish() || !listens(EventKind.TOOL_ERROR)) {
+			return Mono.empty();
+		}
+		return emit(EventKind.TOOL_ERROR,
+				new ToolErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, error));
+	}
+
+}

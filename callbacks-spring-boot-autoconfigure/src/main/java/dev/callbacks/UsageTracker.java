@@ -1,0 +1,215 @@
+package dev.callbacks;
+
+import java.math.BigDecimal;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Counts the tokens, requests and cost of every LLM run started while it is open: the Java
+ * {@code get_openai_callback}.
+ *
+ * <pre class="code">
+ * try (UsageTracker usage = UsageTracker.start()) {
+ *     chatClient.prompt("…").call().content();
+ *     Flux.merge(a, b, c).blockLast();   // three concurrent streams: all counted
+ *     System.out.println(usage.totalTokens());
+ * }
+ * </pre>
+ *
+ * An LLM run belongs to the tracker that was current when its {@code ChatClient} call started: on the opening
+ * thread, in Reactor pipelines subscribed from it (or carrying it in their context) and in tasks of
+ * context-propagating executors. Trackers nest: an inner tracker's runs count in the outer one too, and
+ * {@link #close()} makes the outer one current again. All methods are thread-safe; counts read while calls are
+ * still running are a consistent snapshot of what has ended so far.
+ */
+public final class UsageTracker implements AutoCloseable {
+
+	/** Reactor-context and context-propagation key of the current tracker. */
+	public static final String CONTEXT_KEY = "dev.callbacks.usage-tracker";
+
+	private static final ThreadLocal<UsageTracker> CURRENT = new ThreadLocal<>();
+
+	private final @Nullable UsageTracker parent;
+
+	private volatile boolean closed;
+
+	// Guarded by "this". Runs end a few times per request, so a lock is cheaper than it looks and keeps every
+	// snapshot consistent (LangChain does the same).
+	private TokenUsage usage = TokenUsage.ZERO;
+
+	private long successfulRequests;
+
+	private long failedRequests;
+
+	private BigDecimal totalCost = BigDecimal.ZERO;
+
+	private final Map<String, TokenUsage> byModel = new LinkedHashMap<>();
+
+	private final Set<String> unpricedModels = new LinkedHashSet<>();
+
+	private UsageTracker(@Nullable UsageTracker parent) {
+		this.parent = parent;
+	}
+
+	/** Opens a tracker and makes it current on this thread; close it (try-with-resources) on the same thread. */
+	public static UsageTracker start() {
+		UsageTracker tracker = new UsageTracker(CURRENT.get());
+		CURRENT.set(tracker);
+		return tracker;
+	}
+
+	/**
+	 * A tracker that is not made current anywhere: for a scope you attach yourself, such as an HTTP request's
+	 * Reactor context under {@link #CONTEXT_KEY}. It counts into {@code parent} too when one is given.
+	 */
+	public static UsageTracker detached(@Nullable UsageTracker parent) {
+		return new UsageTracker(parent);
+	}
+
+	/** The tracker current on this thread, if any. */
+	public static Optional<UsageTracker> current() {
+		return Optional.ofNullable(CURRENT.get());
+	}
+
+	static @Nullable UsageTracker currentOrNull() {
+		return CURRENT.get();
+	}
+
+	static void makeCurrent(@Nullable UsageTracker tracker) {
+		if (tracker == null) {
+			CURRENT.remove();
+		}
+		else {
+			CURRENT.set(tracker);
+		}
+	}
+
+	/**
+	 * Stops being current: the nearest enclosing tracker that is still open becomes current again (none: the
+	 * thread is left with no tracker and nothing behind). Runs already started still count when they end.
+	 */
+	@Override
+	public void close() {
+		this.closed = true;
+		if (CURRENT.get() == this) {
+			UsageTracker previous = this.parent;
+			while (previous != null && previous.closed) {
+				previous = previous.parent;
+			}
+			makeCurrent(previous);
+		}
+	}
+
+	/** Whether {@link #close()} was called. */
+	public boolean isClosed() {
+		return this.closed;
+	}
+
+	/** The tracker this one was opened inside, if any. */
+	public Optional<UsageTracker> parent() {
+		return Optional.ofNullable(this.parent);
+	}
+
+	boolean isAncestorOf(UsageTracker other) {
+		for (UsageTracker t = other.parent; t != null; t = t.parent) {
+			if (t == this) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/** Records one LLM run here and in every enclosing tracker. {@code cost} is null for an unpriced model. */
+	void record(String model, TokenUsage runUsage, boolean success, @Nullable BigDecimal cost) {
+		for (UsageTracker t = this; t != null; t = t.parent) {
+			t.recordHere(model, runUsage, success, cost);
+		}
+	}
+
+	private synchronized void recordHere(String model, TokenUsage runUsage, boolean success,
+			@Nullable BigDecimal cost) {
+		this.usage = this.usage.plus(runUsage);
+		if (success) {
+			this.successfulRequests++;
+		}
+		else {
+			this.failedRequests++;
+		}
+		this.byModel.merge(model, runUsage, TokenUsage::plus);
+		if (cost != null) {
+			this.totalCost = this.totalCost.add(cost);
+		}
+		else if (!runUsage.isEmpty()) {
+			this.unpricedModels.add(model);
+		}
+	}
+
+	/** Prompt (input) tokens, cached ones included. */
+	public synchronized long promptTokens() {
+		return this.usage.promptTokens();
+	}
+
+	/** Completion (output) tokens, reasoning ones included. */
+	public synchronized long completionTokens() {
+		return this.usage.completionTokens();
+	}
+
+	/** Total tokens as the providers reported them. */
+	public synchronized long totalTokens() {
+		return this.usage.totalTokens();
+	}
+
+	/** Prompt tokens read from the providers' prompt caches. */
+	public synchronized long cachedPromptTokens() {
+		return this.usage.cachedPromptTokens();
+	}
+
+	/** Completion tokens spent on reasoning. */
+	public synchronized long reasoningTokens() {
+		return this.usage.reasoningTokens();
+	}
+
+	/** LLM runs that ended successfully. */
+	public synchronized long successfulRequests() {
+		return this.successfulRequests;
+	}
+
+	/** LLM runs that failed or were cancelled. */
+	public synchronized long failedRequests() {
+		return this.failedRequests;
+	}
+
+	/** The cost in USD of the runs of priced models; see {@link #unpricedModels()} for the others. */
+	public synchronized BigDecimal totalCost() {
+		return this.totalCost;
+	}
+
+	/** Models that used tokens but have no price, so are missing from {@link #totalCost()}. */
+	public synchronized Set<String> unpricedModels() {
+		return Collections.unmodifiableSet(new LinkedHashSet<>(this.unpricedModels));
+	}
+
+	/** Tokens per model, as the providers named the models. */
+	public synchronized Map<String, TokenUsage> byModel() {
+		return Collections.unmodifiableMap(new LinkedHashMap<>(this.byModel));
+	}
+
+	/** All counted tokens as one {@link TokenUsage}. */
+	public synchronized TokenUsage usage() {
+		return this.usage;
+	}
+
+	@Override
+	public synchronized String toString() {
+		return "UsageTracker[prompt=" + this.usage.promptTokens() + ", completion=" + this.usage.completionTokens()
+				+ ", total=" + this.usage.totalTokens() + ", requests=" + this.successfulRequests + "+"
+				+ this.failedRequests + " failed, cost=" + this.totalCost.toPlainString() + "]";
+	}
+
+}
