@@ -59,6 +59,11 @@ public final class ChainRun extends Run {
 				| EventKind.Category.CUSTOM.mask());
 	}
 
+	/** Whether retrievals need tracing: a handler listens to retriever or custom events. */
+	public boolean wantsRetrieverRuns() {
+		return this.handlers.listensAny(EventKind.Category.RETRIEVER.mask() | EventKind.Category.CUSTOM.mask());
+	}
+
 	/** Whether anything (handlers, trackers, observers) needs this chain's token counts. */
 	boolean needsUsage() {
 		return this.trackers != null || this.manager.hasObservers() || this.handlers.listensAny(

@@ -1,0 +1,51 @@
+package dev.callbacks.ai;
+
+import java.util.List;
+import java.util.function.Supplier;
+
+import dev.callbacks.CallbackManager;
+import dev.callbacks.ChainRun;
+import dev.callbacks.RetrieverRun;
+import dev.callbacks.Run;
+import dev.callbacks.ToolRun;
+
+import org.springframework.ai.document.Document;
+
+/**
+ * Runs a retrieval as a retriever run of the current run tree: a child of the current tool run, or of the chain.
+ * Outside a run, or inside another retrieval (a retriever bean that searches a vector-store bean), it just runs.
+ * Retrievals are blocking, so async handlers are awaited here.
+ */
+public final class Retrievals {
+
+	private Retrievals() {
+	}
+
+	/** Performs {@code retrieval} for {@code query}, delivering retriever events around it. */
+	public static List<Document> traced(String retrieverName, String query, Supplier<List<Document>> retrieval) {
+		Run current = Run.current();
+		if (current == null || current instanceof RetrieverRun || !current.chain().wantsRetrieverRuns()) {
+			return retrieval.get();
+		}
+		ChainRun chain = current.chain();
+		RetrieverRun run = chain.newRetrieverRun((current instanceof ToolRun) ? current : chain, retrieverName,
+				query);
+		CallbackManager.await(run.start());
+		List<Document> documents;
+		try (Run.Scope scope = run.makeCurrent()) {
+			documents = retrieval.get();
+		}
+		catch (RuntimeException | Error ex) {
+			try {
+				CallbackManager.await(run.error(ex));
+			}
+			catch (RuntimeException handlerError) {
+				ex.addSuppressed(handlerError);
+			}
+			throw ex;
+		}
+		CallbackManager.await(run.end((documents != null) ? documents : List.of()));
+		return documents;
+	}
+
+}

@@ -1,0 +1,155 @@
+package dev.callbacks.autoconfigure;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import dev.callbacks.BaseCallbackHandler;
+import dev.callbacks.CallbackManager;
+import dev.callbacks.CallbackObserver;
+import dev.callbacks.ModelPrices;
+import dev.callbacks.handlers.FileCallbackHandler;
+import dev.callbacks.handlers.StdOutCallbackHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * Callbacks for every {@code ChatClient} of the application: a {@link CallbackManager} holding every
+ * {@link BaseCallbackHandler} bean, applied once to each client — those built from the auto-configured
+ * {@code ChatClient.Builder} (through a {@link ChatClientBuilderCustomizer}) and {@code ChatClient} beans built
+ * any other way (through a bean post-processor).
+ * <p>
+ * Ordered before Spring AI's {@code ChatClientAutoConfiguration} only for readability: the customizer is collected
+ * when the first builder is created, whatever the order.
+ */
+@AutoConfiguration(beforeName = "org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration")
+@ConditionalOnClass(ChatClient.class)
+@ConditionalOnBooleanProperty(name = "callbacks.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(CallbacksProperties.class)
+public final class CallbacksAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(CallbacksAutoConfiguration.class);
+
+	@Bean
+	@ConditionalOnMissingBean
+	ModelPrices callbackModelPrices(CallbacksProperties properties) {
+		Map<String, ModelPrices.Price> overrides = new LinkedHashMap<>();
+		properties.getPricing().getModels().forEach((model, price) -> overrides.put(model, toPrice(model, price)));
+		return ModelPrices.defaults().with(overrides);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	CallbackManager callbackManager(CallbacksProperties properties, ObjectProvider<BaseCallbackHandler> handlers,
+			ObjectProvider<CallbackObserver> observers, ModelPrices prices) {
+		CallbacksProperties.Async async = properties.getAsync();
+		Duration timeout = async.getTimeout();
+		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.async.timeout", timeout,
+					"must be a positive duration");
+		}
+		return CallbackManager.builder()
+			.handlers(handlers.orderedStream().toList())
+			.observers(observers.orderedStream().toList())
+			.prices(prices)
+			.asyncTimeout(timeout)
+			.syncHandlerScheduler(syncHandlerScheduler(async))
+			.build();
+	}
+
+	private static Scheduler syncHandlerScheduler(CallbacksProperties.Async async) {
+		if (async.getSyncHandlers() != CallbacksProperties.SyncHandlers.SCHEDULER) {
+			return null;
+		}
+		if (async.getSchedulerThreads() < 1) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.async.scheduler-threads",
+					async.getSchedulerThreads(), "must be at least 1");
+		}
+		if (async.getSchedulerQueueSize() < 1) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.async.scheduler-queue-size",
+					async.getSchedulerQueueSize(), "must be at least 1");
+		}
+		return Schedulers.newBoundedElastic(async.getSchedulerThreads(), async.getSchedulerQueueSize(),
+				"callbacks-sync-handlers");
+	}
+
+	@Bean
+	ChatClientBuilderCustomizer callbacksChatClientBuilderCustomizer(CallbackManager callbackManager) {
+		return builder -> builder.defaultAdvisors(CallbacksChatClients.advisors(callbackManager));
+	}
+
+	@Bean
+	static CallbacksChatClientPostProcessor callbacksChatClientPostProcessor(
+			ObjectProvider<CallbackManager> callbackManager) {
+		return new CallbacksChatClientPostProcessor(callbackManager);
+	}
+
+	@Bean
+	@ConditionalOnBooleanProperty("callbacks.verbose")
+	StdOutCallbackHandler stdOutCallbackHandler(CallbacksProperties properties) {
+		warnIfContent(properties, "callbacks.verbose");
+		return new StdOutCallbackHandler(System.out, properties.isIncludeContent());
+	}
+
+	@Bean(destroyMethod = "close")
+	@ConditionalOnProperty("callbacks.file.path")
+	FileCallbackHandler fileCallbackHandler(CallbacksProperties properties) {
+		Path path = properties.getFile().getPath();
+		warnIfContent(properties, "callbacks.file.path");
+		try {
+			return new FileCallbackHandler(path, properties.isIncludeContent());
+		}
+		catch (UncheckedIOException ex) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.file.path", path,
+					"the file cannot be opened for appending (" + ex.getCause() + ")");
+		}
+	}
+
+	private static void warnIfContent(CallbacksProperties properties, String handler) {
+		if (properties.isIncludeContent()) {
+			logger.warn("callbacks.include-content=true: the handler of {} writes prompt and completion text, "
+					+ "which may contain personal or confidential data", handler);
+		}
+	}
+
+	private static ModelPrices.Price toPrice(String model, CallbacksProperties.ModelPrice price) {
+		String prefix = "callbacks.pricing.models.[" + model + "].";
+		if (price.getPrompt() == null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "prompt", null,
+					"a price needs both prompt and completion (USD per 1M tokens)");
+		}
+		if (price.getCompletion() == null) {
+			throw new InvalidConfigurationPropertyValueException(prefix + "completion", null,
+					"a price needs both prompt and completion (USD per 1M tokens)");
+		}
+		checkNotNegative(prefix + "prompt", price.getPrompt());
+		checkNotNegative(prefix + "completion", price.getCompletion());
+		if (price.getCachedPrompt() != null) {
+			checkNotNegative(prefix + "cached-prompt", price.getCachedPrompt());
+		}
+		return new ModelPrices.Price(price.getPrompt(), price.getCompletion(), price.getCachedPrompt());
+	}
+
+	private static void checkNotNegative(String name, java.math.BigDecimal value) {
+		if (value.signum() < 0) {
+			throw new InvalidConfigurationPropertyValueException(name, value, "a price must not be negative");
+		}
+	}
+
+}

@@ -1,0 +1,320 @@
+package dev.callbacks.autoconfigure;
+
+import java.math.BigDecimal;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration of the callbacks starter.
+ */
+@ConfigurationProperties("callbacks")
+public class CallbacksProperties {
+
+	/**
+	 * Whether to auto-configure callbacks: global handler beans, the meters and the per-request usage tracker.
+	 * Handlers given per client or request with Callbacks.handlers(...) work either way.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Whether to add the stdout handler to every ChatClient, like LangChain's verbose=True.
+	 */
+	private boolean verbose;
+
+	/**
+	 * Whether the built-in handlers (verbose, file) write prompt and completion text, tool input and output.
+	 */
+	private boolean includeContent;
+
+	private final File file = new File();
+
+	private final Async async = new Async();
+
+	private final Pricing pricing = new Pricing();
+
+	private final Usage usage = new Usage();
+
+	private final Metrics metrics = new Metrics();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public boolean isVerbose() {
+		return this.verbose;
+	}
+
+	public void setVerbose(boolean verbose) {
+		this.verbose = verbose;
+	}
+
+	public boolean isIncludeContent() {
+		return this.includeContent;
+	}
+
+	public void setIncludeContent(boolean includeContent) {
+		this.includeContent = includeContent;
+	}
+
+	public File getFile() {
+		return this.file;
+	}
+
+	public Async getAsync() {
+		return this.async;
+	}
+
+	public Pricing getPricing() {
+		return this.pricing;
+	}
+
+	public Usage getUsage() {
+		return this.usage;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public static class File {
+
+		/**
+		 * File the file handler appends one line per event to; no file handler when unset. The file is created, its
+		 * folder must exist.
+		 */
+		private @Nullable Path path;
+
+		public @Nullable Path getPath() {
+			return this.path;
+		}
+
+		public void setPath(@Nullable Path path) {
+			this.path = path;
+		}
+
+	}
+
+	public static class Async {
+
+		/**
+		 * Longest time one async handler call may take; a call that takes longer counts as a failed handler and the
+		 * chat goes on.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		/**
+		 * Where synchronous handlers run for streams: inline on the thread that delivers each chunk, or on a
+		 * bounded scheduler of their own, each event awaited like an async handler.
+		 */
+		private SyncHandlers syncHandlers = SyncHandlers.INLINE;
+
+		/**
+		 * Threads of the sync-handler scheduler (sync-handlers=scheduler).
+		 */
+		private int schedulerThreads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
+
+		/**
+		 * Tasks the sync-handler scheduler queues beyond its busy threads; past that, events are rejected and count
+		 * as handler errors.
+		 */
+		private int schedulerQueueSize = 10_000;
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public SyncHandlers getSyncHandlers() {
+			return this.syncHandlers;
+		}
+
+		public void setSyncHandlers(SyncHandlers syncHandlers) {
+			this.syncHandlers = syncHandlers;
+		}
+
+		public int getSchedulerThreads() {
+			return this.schedulerThreads;
+		}
+
+		public void setSchedulerThreads(int schedulerThreads) {
+			this.schedulerThreads = schedulerThreads;
+		}
+
+		public int getSchedulerQueueSize() {
+			return this.schedulerQueueSize;
+		}
+
+		public void setSchedulerQueueSize(int schedulerQueueSize) {
+			this.schedulerQueueSize = schedulerQueueSize;
+		}
+
+	}
+
+	/** Where synchronous handlers run for streams. */
+	public enum SyncHandlers {
+
+		/** On the thread that delivers the chunk, as Reactor users expect. */
+		INLINE,
+
+		/** On a bounded scheduler of their own. */
+		SCHEDULER
+
+	}
+
+	public static class Pricing {
+
+		/**
+		 * Prices in USD per million tokens by model name or prefix, laid over the bundled table.
+		 */
+		private final Map<String, ModelPrice> models = new LinkedHashMap<>();
+
+		public Map<String, ModelPrice> getModels() {
+			return this.models;
+		}
+
+	}
+
+	public static class ModelPrice {
+
+		/**
+		 * USD per million prompt (input) tokens.
+		 */
+		private @Nullable BigDecimal prompt;
+
+		/**
+		 * USD per million completion (output) tokens.
+		 */
+		private @Nullable BigDecimal completion;
+
+		/**
+		 * USD per million prompt tokens read from the provider's cache; the prompt price when unset.
+		 */
+		private @Nullable BigDecimal cachedPrompt;
+
+		public @Nullable BigDecimal getPrompt() {
+			return this.prompt;
+		}
+
+		public void setPrompt(@Nullable BigDecimal prompt) {
+			this.prompt = prompt;
+		}
+
+		public @Nullable BigDecimal getCompletion() {
+			return this.completion;
+		}
+
+		public void setCompletion(@Nullable BigDecimal completion) {
+			this.completion = completion;
+		}
+
+		public @Nullable BigDecimal getCachedPrompt() {
+			return this.cachedPrompt;
+		}
+
+		public void setCachedPrompt(@Nullable BigDecimal cachedPrompt) {
+			this.cachedPrompt = cachedPrompt;
+		}
+
+	}
+
+	public static class Usage {
+
+		/**
+		 * Whether every HTTP request gets its own usage tracker (WebFlux, and Spring MVC when present).
+		 */
+		private boolean perRequest = true;
+
+		/**
+		 * Whether responses carry an LLM-Usage header with the request's tokens and cost, when not yet committed.
+		 */
+		private boolean httpHeader;
+
+		public boolean isPerRequest() {
+			return this.perRequest;
+		}
+
+		public void setPerRequest(boolean perRequest) {
+			this.perRequest = perRequest;
+		}
+
+		public boolean isHttpHeader() {
+			return this.httpHeader;
+		}
+
+		public void setHttpHeader(boolean httpHeader) {
+			this.httpHeader = httpHeader;
+		}
+
+	}
+
+	public static class Metrics {
+
+		/**
+		 * Whether to record the llm.* and callbacks.* meters.
+		 */
+		private boolean enabled = true;
+
+		private final Attribution attribution = new Attribution();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Attribution getAttribution() {
+			return this.attribution;
+		}
+
+	}
+
+	public static class Attribution {
+
+		/**
+		 * Name of an extra tag on the llm.* meters (such as tenant, user or feature); none when unset. Its value is
+		 * read from the run metadata entry of the same name, or from an LlmAttributionResolver bean.
+		 */
+		private @Nullable String tag;
+
+		/**
+		 * The values the attribution tag may take; any other value is recorded as "other", a missing one as
+		 * "none". Keeps the tag's cardinality bounded.
+		 */
+		private Set<String> values = new LinkedHashSet<>();
+
+		public @Nullable String getTag() {
+			return this.tag;
+		}
+
+		public void setTag(@Nullable String tag) {
+			this.tag = tag;
+		}
+
+		public Set<String> getValues() {
+			return this.values;
+		}
+
+		public void setValues(Set<String> values) {
+			this.values = values;
+		}
+
+	}
+
+}

@@ -1,0 +1,57 @@
+package dev.callbacks.metrics;
+
+/**
+ * Names, tag keys and tag values of the meters, defined once.
+ */
+public final class LlmMeters {
+
+	/** Counter of tokens, base unit {@code tokens}; tags {@code type}, {@code model}, {@code client}. */
+	public static final String TOKENS = "llm.tokens";
+
+	/** Counter of LLM round trips; tags {@code model}, {@code client}, {@code outcome}. */
+	public static final String REQUESTS = "llm.requests";
+
+	/** Counter of cost, base unit {@code USD}; tags {@code model}, {@code client}. Priced models only. */
+	public static final String COST = "llm.cost";
+
+	/** Timer from the start of a streamed round to its first token; tags {@code model}, {@code client}. */
+	public static final String TIME_TO_FIRST_TOKEN = "llm.time.to.first.token";
+
+	/** Distribution summary of total tokens per HTTP request; tag {@code uri} (the route template). */
+	public static final String HTTP_REQUEST_TOKENS = "llm.http.request.tokens";
+
+	/** Counter of handler failures; tags {@code handler}, {@code event}. */
+	public static final String HANDLER_ERRORS = "callbacks.handler.errors";
+
+	public static final String TAG_TYPE = "type";
+
+	public static final String TAG_MODEL = "model";
+
+	public static final String TAG_CLIENT = "client";
+
+	public static final String TAG_OUTCOME = "outcome";
+
+	public static final String TAG_URI = "uri";
+
+	public static final String TAG_HANDLER = "handler";
+
+	public static final String TAG_EVENT = "event";
+
+	public static final String TYPE_INPUT = "input";
+
+	public static final String TYPE_OUTPUT = "output";
+
+	public static final String OUTCOME_SUCCESS = "success";
+
+	public static final String OUTCOME_ERROR = "error";
+
+	/** The attribution tag's value for a value outside the configured set. */
+	public static final String OTHER = "other";
+
+	/** The attribution tag's value when the run has none. */
+	public static final String NONE = "none";
+
+	private LlmMeters() {
+	}
+
+}

@@ -1,0 +1,174 @@
+package dev.callbacks.metrics;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+
+import dev.callbacks.CallbackObserver;
+import dev.callbacks.LlmRunRecord;
+import dev.callbacks.TokenUsage;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * Records every ended LLM run and failed handler as {@code llm.*} and {@code callbacks.handler.errors} meters.
+ * Tags are low-cardinality by construction: model and client names, outcome, and an optional attribution tag
+ * limited to a configured set. No prompt or completion text is ever a tag.
+ * <p>
+ * The meters of each tag combination are looked up once and kept, so recording a run is a few counter increments.
+ */
+public final class MicrometerCallbackObserver implements CallbackObserver {
+
+	// Beyond this many tag combinations, meters are looked up in the registry each time instead of cached here.
+	private static final int MAX_CACHED = 1024;
+
+	private final MeterRegistry registry;
+
+	private final @Nullable String attributionTag;
+
+	private final Set<String> attributionValues;
+
+	private final LlmAttributionResolver attributionResolver;
+
+	private final ConcurrentMap<Key, RunMeters> meters = new ConcurrentHashMap<>();
+
+	/** Records into {@code registry} with no attribution tag. */
+	public MicrometerCallbackObserver(MeterRegistry registry) {
+		this(registry, null, Set.of(), run -> null);
+	}
+
+	/**
+	 * Records into {@code registry}, with an attribution tag named {@code attributionTag} (none when
+	 * {@code null}) whose values are limited to {@code attributionValues}.
+	 */
+	public MicrometerCallbackObserver(MeterRegistry registry, @Nullable String attributionTag,
+			Set<String> attributionValues, LlmAttributionResolver attributionResolver) {
+		Assert.notNull(registry, "registry must not be null");
+		this.registry = registry;
+		this.attributionTag = attributionTag;
+		this.attributionValues = Set.copyOf(attributionValues);
+		this.attributionResolver = attributionResolver;
+	}
+
+	@Override
+	public void onLlmRun(LlmRunRecord run) {
+		RunMeters meters = metersFor(new Key(run.client(), run.model(), attribution(run)));
+		TokenUsage usage = run.usage();
+		if (usage.promptTokens() > 0) {
+			meters.inputTokens.increment(usage.promptTokens());
+		}
+		if (usage.completionTokens() > 0) {
+			meters.outputTokens.increment(usage.completionTokens());
+		}
+		(run.success() ? meters.success : meters.error).increment();
+		if (run.cost() != null && run.cost().signum() > 0) {
+			meters.cost.increment(run.cost().doubleValue());
+		}
+		if (run.streaming() && run.timeToFirstTokenNanos() >= 0) {
+			meters.timeToFirstToken.record(run.timeToFirstTokenNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void onHandlerError(String handler, String event, Throwable error) {
+		Counter.builder(LlmMeters.HANDLER_ERRORS)
+			.description("Callback handler failures (exceptions, failed or timed-out async handlers)")
+			.tag(LlmMeters.TAG_HANDLER, handler)
+			.tag(LlmMeters.TAG_EVENT, event)
+			.register(this.registry)
+			.increment();
+	}
+
+	private @Nullable String attribution(LlmRunRecord run) {
+		if (this.attributionTag == null) {
+			return null;
+		}
+		String value;
+		try {
+			value = this.attributionResolver.resolve(run);
+		}
+		catch (RuntimeException ex) {
+			value = null;
+		}
+		if (value == null) {
+			return LlmMeters.NONE;
+		}
+		return this.attributionValues.contains(value) ? value : LlmMeters.OTHER;
+	}
+
+	private RunMeters metersFor(Key key) {
+		RunMeters found = this.meters.get(key);
+		if (found != null) {
+			return found;
+		}
+		RunMeters created = new RunMeters(this.registry, key, this.attributionTag);
+		if (this.meters.size() < MAX_CACHED) {
+			RunMeters raced = this.meters.putIfAbsent(key, created);
+			return (raced != null) ? raced : created;
+		}
+		return created;
+	}
+
+	private record Key(String client, String model, @Nullable String attribution) {
+	}
+
+	private static final class RunMeters {
+
+		final Counter inputTokens;
+
+		final Counter outputTokens;
+
+		final Counter success;
+
+		final Counter error;
+
+		final Counter cost;
+
+		final Timer timeToFirstToken;
+
+		RunMeters(MeterRegistry registry, Key key, @Nullable String attributionTag) {
+			Tags tags = Tags.of(LlmMeters.TAG_MODEL, key.model(), LlmMeters.TAG_CLIENT, key.client());
+			if (attributionTag != null && key.attribution() != null) {
+				tags = tags.and(attributionTag, key.attribution());
+			}
+			this.inputTokens = tokens(registry, tags, LlmMeters.TYPE_INPUT);
+			this.outputTokens = tokens(registry, tags, LlmMeters.TYPE_OUTPUT);
+			this.success = requests(registry, tags, LlmMeters.OUTCOME_SUCCESS);
+			this.error = requests(registry, tags, LlmMeters.OUTCOME_ERROR);
+			this.cost = Counter.builder(LlmMeters.COST)
+				.description("Cost of LLM round trips of priced models")
+				.baseUnit("USD")
+				.tags(tags)
+				.register(registry);
+			this.timeToFirstToken = Timer.builder(LlmMeters.TIME_TO_FIRST_TOKEN)
+				.description("Time from the start of a streamed LLM round trip to its first token")
+				.tags(tags)
+				.register(registry);
+		}
+
+		private static Counter tokens(MeterRegistry registry, Tags tags, String type) {
+			return Counter.builder(LlmMeters.TOKENS)
+				.description("Tokens of LLM round trips, as reported by the provider (or estimated)")
+				.baseUnit("tokens")
+				.tags(tags)
+				.tag(LlmMeters.TAG_TYPE, type)
+				.register(registry);
+		}
+
+		private static Counter requests(MeterRegistry registry, Tags tags, String outcome) {
+			return Counter.builder(LlmMeters.REQUESTS)
+				.description("LLM round trips")
+				.tags(tags)
+				.tag(LlmMeters.TAG_OUTCOME, outcome)
+				.register(registry);
+		}
+
+	}
+
+}

@@ -1,0 +1,245 @@
+package dev.callbacks.ai;
+
+import java.util.List;
+import java.util.UUID;
+
+import dev.callbacks.Callbacks;
+import dev.callbacks.TokenUsage;
+import dev.callbacks.event.ChainEndEvent;
+import dev.callbacks.event.ChainErrorEvent;
+import dev.callbacks.event.ChainStartEvent;
+import dev.callbacks.event.ChatModelStartEvent;
+import dev.callbacks.event.CustomEvent;
+import dev.callbacks.event.LlmEndEvent;
+import dev.callbacks.event.LlmErrorEvent;
+import dev.callbacks.event.LlmNewTokenEvent;
+import dev.callbacks.event.RetrieverEndEvent;
+import dev.callbacks.event.RetrieverStartEvent;
+import dev.callbacks.event.ToolEndEvent;
+import dev.callbacks.event.ToolStartEvent;
+import dev.callbacks.test.RecordingHandler;
+import dev.callbacks.test.ScriptedChatModel;
+import dev.callbacks.test.ScriptedChatModel.Reply;
+import org.junit.jupiter.api.Test;
+import reactor.test.StepVerifier;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.messages.UserMessage;
+import org.springframework.ai.document.Document;
+import org.springframework.ai.rag.advisor.RetrievalAugmentationAdvisor;
+import org.springframework.ai.tool.annotation.Tool;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
+
+/** The run tree of real {@code ChatClient} calls and streams over a scripted model. */
+class RunTreeTests {
+
+	private final ScriptedChatModel model = new ScriptedChatModel();
+
+	private final RecordingHandler handler = new RecordingHandler();
+
+	private ChatClient client() {
+		return ChatClient.builder(this.model).defaultAdvisors(Callbacks.handlers(this.handler)).build();
+	}
+
+	@Test
+	void callIsAChainRunWithOneLlmRun() {
+		this.model.then(Reply.text("Roses, lilies and gerberas.").usage(12, 7));
+
+		String answer = client().prompt("Which flowers suit a birthday?").call().content();
+
+		assertThat(answer).isEqualTo("Roses, lilies and gerberas.");
+		assertThat(this.handler.kinds()).containsExactly("chain_start", "llm_start", "llm_end", "chain_end");
+		ChainStartEvent chainStart = this.handler.single(ChainStartEvent.class);
+		ChatModelStartEvent llmStart = this.handler.single(ChatModelStartEvent.class);
+		LlmEndEvent llmEnd = this.handler.single(LlmEndEvent.class);
+		ChainEndEvent chainEnd = this.handler.single(ChainEndEvent.class);
+		assertThat(chainStart.parentRunId()).isNull();
+		assertThat(chainStart.name()).isEqualTo("chat_client");
+		assertThat(chainStart.inputs()).containsEntry("input", "Which flowers suit a birthday?");
+		assertThat(llmStart.parentRunId()).isEqualTo(chainStart.runId());
+		assertThat(llmStart.streaming()).isFalse();
+		assertThat(llmStart.model()).isEqualTo(ScriptedChatModel.MODEL);
+		assertThat(llmStart.messages()).extracting(m -> m.getText()).containsExactly("Which flowers suit a birthday?");
+		assertThat(llmEnd.runId()).isEqualTo(llmStart.runId());
+		assertThat(llmEnd.usage()).isEqualTo(TokenUsage.of(12, 7));
+		assertThat(llmEnd.response().getResult().getOutput().getText()).isEqualTo(answer);
+		assertThat(chainEnd.runId()).isEqualTo(chainStart.runId());
+		assertThat(chainEnd.outputs()).containsEntry("output", answer);
+		assertThat(chainEnd.usage()).isEqualTo(TokenUsage.of(12, 7));
+	}
+
+	@Test
+	void streamDeliversEveryTokenInIndexOrderAndUsageFromTheFinalChunk() {
+		this.model.then(Reply.tokens("Roses", ", ", "lilies", " and ", "gerberas", ".").usage(12, 6));
+
+		StepVerifier.create(client().prompt("Which flowers suit a birthday?").stream().content())
+			.expectNext("Roses", ", ", "lilies", " and ", "gerberas", ".")
+			.verifyComplete();
+
+		assertThat(this.handler.shape()).containsExactly("chain_start", "llm_start", "tokens", "llm_end", "chain_end");
+		List<LlmNewTokenEvent> tokens = this.handler.events(LlmNewTokenEvent.class);
+		assertThat(tokens).extracting(LlmNewTokenEvent::index).containsExactly(0, 1, 2, 3, 4, 5);
+		assertThat(this.handler.tokens()).isEqualTo("Roses, lilies and gerberas.");
+		ChatModelStartEvent llmStart = this.handler.single(ChatModelStartEvent.class);
+		assertThat(llmStart.streaming()).isTrue();
+		assertThat(tokens).allSatisfy(t -> assertThat(t.runId()).isEqualTo(llmStart.runId()));
+		LlmEndEvent llmEnd = this.handler.single(LlmEndEvent.class);
+		assertThat(llmEnd.usage()).isEqualTo(TokenUsage.of(12, 6));
+		assertThat(llmEnd.response().getResult().getOutput().getText()).isEqualTo("Roses, lilies and gerberas.");
+		assertThat(llmEnd.response().getMetadata().getUsage().getTotalTokens()).isEqualTo(18);
+		ChainEndEvent chainEnd = this.handler.single(ChainEndEvent.class);
+		assertThat(chainEnd.outputs()).containsEntry("output", "Roses, lilies and gerberas.");
+		assertThat(chainEnd.usage()).isEqualTo(TokenUsage.of(12, 6));
+	}
+
+	@Test
+	void streamWithoutReportedUsageIsEstimatedWithATokenizer() {
+		this.model.then(Reply.tokens("Pink", " roses", " are", " lovely", ".").usage(1, 1).noUsageInStream());
+
+		client().prompt("Which flowers does my sister like?").stream().content().blockLast();
+
+		TokenUsage usage = this.handler.single(LlmEndEvent.class).usage();
+		assertThat(usage.estimated()).isTrue();
+		assertThat(usage.completionTokens()).isEqualTo(5);
+		// 7 tokens of text, 3 for the message, 3 to prime the reply
+		assertThat(usage.promptTokens()).isEqualTo(13);
+		assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
+	}
+
+	@Test
+	void twoRoundToolCallIsTwoLlmRunsAndOneToolRunUnderTheChain() {
+		this.model.then(Reply.toolCall("stock", "{\"flower\":\"rose\"}").usage(20, 5))
+			.then(Reply.text("We have 42 roses.").usage(30, 6));
+
+		String answer = client().prompt("How many roses do you have?").tools(new StockTools()).call().content();
+
+		assertThat(answer).isEqualTo("We have 42 roses.");
+		assertThat(this.handler.kinds()).containsExactly("chain_start", "llm_start", "llm_end", "tool_start",
+				"tool_end", "llm_start", "llm_end", "chain_end");
+		assertToolRunTree();
+		assertThat(this.handler.single(ChainEndEvent.class).usage()).isEqualTo(TokenUsage.of(50, 11));
+	}
+
+	@Test
+	void streamedToolCallIsTheSameTree() {
+		this.model.then(Reply.toolCall("stock", "{\"flower\":\"rose\"}").usage(20, 5))
+			.then(Reply.text("We have 42 roses.").usage(30, 6));
+
+		String answer = String.join("",
+				client().prompt("How many roses do you have?").tools(new StockTools()).stream().content().toIterable());
+
+		assertThat(answer).isEqualTo("We have 42 roses.");
+		assertThat(this.handler.shape()).containsExactly("chain_start", "llm_start", "llm_end", "tool_start",
+				"tool_end", "llm_start", "tokens", "llm_end", "chain_end");
+		assertToolRunTree();
+		assertThat(this.handler.single(ChainEndEvent.class).usage()).isEqualTo(TokenUsage.of(50, 11));
+		assertThat(this.handler.events(LlmEndEvent.class)).extracting(LlmEndEvent::usage)
+			.containsExactly(TokenUsage.of(20, 5), TokenUsage.of(30, 6));
+	}
+
+	private void assertToolRunTree() {
+		UUID chain = this.handler.single(ChainStartEvent.class).runId();
+		List<ChatModelStartEvent> llmRuns = this.handler.events(ChatModelStartEvent.class);
+		assertThat(llmRuns).hasSize(2).allSatisfy(run -> assertThat(run.parentRunId()).isEqualTo(chain));
+		assertThat(llmRuns.get(0).runId()).isNotEqualTo(llmRuns.get(1).runId());
+		ToolStartEvent toolStart = this.handler.single(ToolStartEvent.class);
+		ToolEndEvent toolEnd = this.handler.single(ToolEndEvent.class);
+		assertThat(toolStart.parentRunId()).isEqualTo(chain);
+		assertThat(toolStart.toolName()).isEqualTo("stock");
+		assertThat(toolStart.input()).isEqualTo("{\"flower\":\"rose\"}");
+		assertThat(toolEnd.runId()).isEqualTo(toolStart.runId());
+		assertThat(toolEnd.output()).isEqualTo("42");
+		// the second round sent the tool's answer back to the model
+		assertThat(this.model.prompts().get(1).getInstructions()).hasSize(3);
+	}
+
+	@Test
+	void customEventFromToolCodeIsAChildOfTheToolRun() {
+		this.model.then(Reply.toolCall("stock", "{\"flower\":\"tulip\"}").usage(20, 5))
+			.then(Reply.text("Tulips are sold out.").usage(30, 5));
+
+		client().prompt("Tulips?").tools(new StockTools()).call().content();
+
+		CustomEvent custom = this.handler.single(CustomEvent.class);
+		assertThat(custom.eventName()).isEqualTo("stock-checked");
+		assertThat(custom.data()).isEqualTo("tulip");
+		assertThat(custom.parentRunId()).isEqualTo(this.handler.single(ToolStartEvent.class).runId());
+		assertThat(this.handler.kinds()).containsSubsequence("tool_start", "custom:stock-checked", "tool_end");
+	}
+
+	@Test
+	void dispatchCustomEventOutsideARunIsAClearError() {
+		assertThatIllegalStateException().isThrownBy(() -> Callbacks.dispatchCustomEvent("orphan", 1))
+			.withMessageContaining("outside a run");
+	}
+
+	@Test
+	void retrievalAdvisorIsARetrieverRunUnderTheChain() {
+		this.model.then(Reply.text("Sunflowers mean adoration.").usage(40, 5));
+		List<Document> found = List.of(new Document("Sunflowers stand for adoration and loyalty."));
+		RetrievalAugmentationAdvisor rag = RetrievalAugmentationAdvisor.builder()
+			.documentRetriever(TracedDocumentRetriever.of(query -> found))
+			.build();
+
+		client().prompt("What do sunflowers mean?").advisors(rag).call().content();
+
+		assertThat(this.handler.kinds()).containsExactly("chain_start", "retriever_start", "retriever_end",
+				"llm_start", "llm_end", "chain_end");
+		RetrieverStartEvent start = this.handler.single(RetrieverStartEvent.class);
+		assertThat(start.query()).isEqualTo("What do sunflowers mean?");
+		assertThat(start.parentRunId()).isEqualTo(this.handler.single(ChainStartEvent.class).runId());
+		assertThat(this.handler.single(RetrieverEndEvent.class).documents()).isEqualTo(found);
+		// the LLM run saw the augmented prompt
+		assertThat(this.handler.single(ChatModelStartEvent.class).messages().get(0).getText())
+			.contains("Sunflowers stand for adoration");
+	}
+
+	@Test
+	void modelErrorEndsTheLlmRunAndTheChainWithOneErrorEach() {
+		this.model.then(Reply.error(new IllegalStateException("model down")));
+
+		assertThatIllegalStateException().isThrownBy(() -> client().prompt("Hello").call().content())
+			.withMessage("model down");
+
+		assertThat(this.handler.kinds()).containsExactly("chain_start", "llm_start", "llm_error", "chain_error");
+		assertThat(this.handler.single(LlmErrorEvent.class).error()).hasMessage("model down");
+		assertThat(this.handler.single(ChainErrorEvent.class).error()).hasMessage("model down");
+	}
+
+	@Test
+	void streamErrorAfterTokensEndsEachRunOnceWithAnError() {
+		this.model.then(Reply.tokens("Roses", " are").usage(5, 2).failAfter(1, new IllegalStateException("cut")));
+
+		StepVerifier.create(client().prompt("Hello").stream().content())
+			.expectNext("Roses")
+			.verifyErrorMessage("cut");
+
+		assertThat(this.handler.shape()).containsExactly("chain_start", "llm_start", "tokens", "llm_error",
+				"chain_error");
+	}
+
+	@Test
+	void promptMessagesOfTheChainStartAreTheRequestMessages() {
+		this.model.then(Reply.text("Hi").usage(1, 1));
+
+		client().prompt().messages(new UserMessage("first")).user("second").call().content();
+
+		assertThat(this.handler.single(ChainStartEvent.class).inputs()).containsEntry("input", "second");
+	}
+
+	static class StockTools {
+
+		@Tool(name = "stock", description = "Stems in stock for a flower")
+		String stock(String flower) {
+			if (flower.equals("tulip")) {
+				Callbacks.dispatchCustomEvent("stock-checked", flower);
+				return "0";
+			}
+			return "42";
+		}
+
+	}
+
+}

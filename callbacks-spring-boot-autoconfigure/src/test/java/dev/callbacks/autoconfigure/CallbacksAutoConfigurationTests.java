@@ -1,0 +1,163 @@
+package dev.callbacks.autoconfigure;
+
+import java.nio.file.Path;
+
+import dev.callbacks.CallbackManager;
+import dev.callbacks.ModelPrices;
+import dev.callbacks.TokenUsage;
+import dev.callbacks.handlers.FileCallbackHandler;
+import dev.callbacks.handlers.StdOutCallbackHandler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CallbacksAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(CallbacksAutoConfiguration.class));
+
+	@Test
+	void defaultsProvideTheManagerTheCustomizerAndThePostProcessor() {
+		this.contextRunner.run(context -> {
+			assertThat(context).hasSingleBean(CallbackManager.class)
+				.hasSingleBean(ModelPrices.class)
+				.hasSingleBean(ChatClientBuilderCustomizer.class)
+				.hasSingleBean(CallbacksChatClientPostProcessor.class)
+				.doesNotHaveBean(StdOutCallbackHandler.class)
+				.doesNotHaveBean(FileCallbackHandler.class);
+			assertThat(context.getBean(ModelPrices.class).lookup("gpt-4o-mini-2024-07-18")).isNotNull();
+		});
+	}
+
+	@Test
+	void backsOffFromAUserManagerAndPrices() {
+		this.contextRunner.withUserConfiguration(UserBeans.class).run(context -> {
+			assertThat(context.getBean(CallbackManager.class)).isSameAs(context.getBean("userManager"));
+			assertThat(context.getBean(ModelPrices.class)).isSameAs(context.getBean("userPrices"));
+		});
+	}
+
+	@Test
+	void disabledByProperty() {
+		this.contextRunner.withPropertyValues("callbacks.enabled=false").run(context -> {
+			assertThat(context).doesNotHaveBean(CallbackManager.class)
+				.doesNotHaveBean(ChatClientBuilderCustomizer.class)
+				.doesNotHaveBean(CallbacksChatClientPostProcessor.class);
+		});
+	}
+
+	@Test
+	void absentWithoutSpringAiChatClient() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader(ChatClient.class))
+			.run(context -> assertThat(context).doesNotHaveBean(CallbackManager.class));
+	}
+
+	@Test
+	void verboseAddsTheStdOutHandler() {
+		this.contextRunner.withPropertyValues("callbacks.verbose=true")
+			.run(context -> assertThat(context).hasSingleBean(StdOutCallbackHandler.class));
+	}
+
+	@Test
+	void filePathAddsTheFileHandler(@TempDir Path dir) {
+		Path log = dir.resolve("output.log");
+		this.contextRunner.withPropertyValues("callbacks.file.path=" + log).run(context -> {
+			assertThat(context).hasSingleBean(FileCallbackHandler.class);
+			assertThat(context.getBean(FileCallbackHandler.class).path()).isEqualTo(log);
+		});
+	}
+
+	@Test
+	void unwritableFilePathFailsStartUpNamingTheProperty(@TempDir Path dir) {
+		Path log = dir.resolve("missing-folder").resolve("output.log");
+		this.contextRunner.withPropertyValues("callbacks.file.path=" + log).run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("callbacks.file.path");
+		});
+	}
+
+	@Test
+	void priceOverridesAreLaidOverTheBundledTable() {
+		this.contextRunner
+			.withPropertyValues("callbacks.pricing.models.[my-model].prompt=1.5",
+					"callbacks.pricing.models.[my-model].completion=2",
+					"callbacks.pricing.models.[gpt-4o-mini].prompt=100",
+					"callbacks.pricing.models.[gpt-4o-mini].completion=200")
+			.run(context -> {
+				ModelPrices prices = context.getBean(ModelPrices.class);
+				assertThat(prices.cost("my-model-v2", TokenUsage.of(1_000_000, 1_000_000)))
+					.isEqualByComparingTo("3.5");
+				assertThat(prices.cost("gpt-4o-mini-2024-07-18", TokenUsage.of(1_000_000, 0)))
+					.isEqualByComparingTo("100");
+				assertThat(prices.lookup("gpt-4o")).isNotNull();
+			});
+	}
+
+	@Test
+	void negativePriceFailsStartUpNamingTheProperty() {
+		this.contextRunner
+			.withPropertyValues("callbacks.pricing.models.[my-model].prompt=-1",
+					"callbacks.pricing.models.[my-model].completion=2")
+			.run(context -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("callbacks.pricing.models.[my-model].prompt")
+					.hasMessageContaining("must not be negative");
+			});
+	}
+
+	@Test
+	void incompletePriceFailsStartUpNamingTheMissingProperty() {
+		this.contextRunner.withPropertyValues("callbacks.pricing.models.[my-model].prompt=1").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("callbacks.pricing.models.[my-model].completion");
+		});
+	}
+
+	@Test
+	void malformedPriceFailsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("callbacks.pricing.models.[my-model].prompt=cheap",
+				"callbacks.pricing.models.[my-model].completion=2").run(context -> {
+					assertThat(context).hasFailed();
+					assertThat(context.getStartupFailure())
+						.hasStackTraceContaining("Failed to bind properties under 'callbacks.pricing.models[my-model].prompt'");
+				});
+	}
+
+	@Test
+	void nonPositiveAsyncTimeoutFailsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("callbacks.async.timeout=0s").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause().hasMessageContaining("callbacks.async.timeout");
+		});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UserBeans {
+
+		@Bean
+		CallbackManager userManager() {
+			return CallbackManager.builder().build();
+		}
+
+		@Bean
+		ModelPrices userPrices() {
+			return ModelPrices.of(java.util.Map.of());
+		}
+
+	}
+
+}
