@@ -77,7 +77,7 @@ public class RecordingHandler implements CallbackHandler {
 		this.events.clear();
 	}
 
-	static String kind(CallbackEvent event) {
+	protected static String kind(CallbackEvent event) {
 		if (event instanceof ChainStartEvent) {
 			return "chain_start";
 		}
