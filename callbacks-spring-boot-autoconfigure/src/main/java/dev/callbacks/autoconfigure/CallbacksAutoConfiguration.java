@@ -27,7 +27,12 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.ai.rag.Query;
+import org.springframework.ai.rag.retrieval.search.DocumentRetriever;
+import org.springframework.ai.vectorstore.SearchRequest;
+import org.springframework.ai.vectorstore.VectorStore;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * Callbacks for every {@code ChatClient} of the application: a {@link CallbackManager} holding every
@@ -119,6 +124,30 @@ public final class CallbacksAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("callbacks.file.path", path,
 					"the file cannot be opened for appending (" + ex.getCause() + ")");
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.ai.rag.retrieval.search.DocumentRetriever")
+	static class DocumentRetrieverTracingConfiguration {
+
+		@Bean
+		static RetrievalTracingPostProcessor documentRetrieverTracingPostProcessor() {
+			return new RetrievalTracingPostProcessor(DocumentRetriever.class, "retrieve", Query.class,
+					argument -> (argument instanceof Query query) ? query.text() : null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.ai.vectorstore.VectorStore")
+	static class VectorStoreTracingConfiguration {
+
+		@Bean
+		static RetrievalTracingPostProcessor vectorStoreTracingPostProcessor() {
+			return new RetrievalTracingPostProcessor(VectorStore.class, "similaritySearch", SearchRequest.class,
+					argument -> (argument instanceof SearchRequest request) ? request.getQuery() : null);
+		}
+
 	}
 
 	private static void warnIfContent(CallbacksProperties properties, String handler) {

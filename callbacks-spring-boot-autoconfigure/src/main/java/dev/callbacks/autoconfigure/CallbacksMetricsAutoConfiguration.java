@@ -1,0 +1,62 @@
+package dev.callbacks.autoconfigure;
+
+import java.util.Set;
+
+import dev.callbacks.metrics.LlmAttributionResolver;
+import dev.callbacks.metrics.MicrometerCallbackObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * The {@code llm.*} and {@code callbacks.handler.errors} meters, recorded into the application's
+ * {@link MeterRegistry}.
+ * <p>
+ * After the composite registry's auto-configuration: {@code @ConditionalOnBean(MeterRegistry.class)} is evaluated
+ * when this configuration is, and without that ordering it would silently never match (Spring AI issue #5444).
+ */
+@AutoConfiguration(afterName = {
+		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
+@ConditionalOnClass({ ChatClient.class, MeterRegistry.class })
+@ConditionalOnBean(MeterRegistry.class)
+@ConditionalOnBooleanProperty(name = "callbacks.enabled", matchIfMissing = true)
+@ConditionalOnBooleanProperty(name = "callbacks.metrics.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(CallbacksProperties.class)
+public final class CallbacksMetricsAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	MicrometerCallbackObserver micrometerCallbackObserver(MeterRegistry meterRegistry, CallbacksProperties properties,
+			ObjectProvider<LlmAttributionResolver> attributionResolver) {
+		CallbacksProperties.Attribution attribution = properties.getMetrics().getAttribution();
+		String tag = attribution.getTag();
+		if (tag == null) {
+			return new MicrometerCallbackObserver(meterRegistry);
+		}
+		if (tag.isBlank() || Set.of("model", "client", "type", "outcome").contains(tag)) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.metrics.attribution.tag", tag,
+					"must be a tag name other than model, client, type and outcome");
+		}
+		if (attribution.getValues().isEmpty()) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.metrics.attribution.values", "",
+					"must list the values the '" + tag + "' tag may take (others are recorded as 'other')");
+		}
+		LlmAttributionResolver resolver = attributionResolver.getIfAvailable(() -> run -> {
+			Object value = run.metadata().get(tag);
+			return (value != null) ? value.toString() : null;
+		});
+		return new MicrometerCallbackObserver(meterRegistry, tag, attribution.getValues(), resolver);
+	}
+
+}
