@@ -23,6 +23,9 @@ public final class ChainRun extends Run {
 
 	private final boolean streaming;
 
+	// The round in progress, so that a cancel ends it before the chain (children end before parents).
+	private volatile @Nullable LlmRun activeLlmRun;
+
 	// Guarded by "this": LLM rounds of one chain are sequential, but a cancelled stream may race its last round.
 	private TokenUsage usage = TokenUsage.ZERO;
 
@@ -100,7 +103,9 @@ public final class ChainRun extends Run {
 
 	/** Starts an LLM run, a child of this chain; deliver its start with {@link LlmRun#start()}. */
 	public LlmRun newLlmRun(List<Message> messages, String model, boolean streaming) {
-		return new LlmRun(this, messages, model, streaming);
+		LlmRun run = new LlmRun(this, messages, model, streaming);
+		this.activeLlmRun = run;
+		return run;
 	}
 
 	/** Starts a tool run, a child of this chain. */
@@ -134,6 +139,10 @@ public final class ChainRun extends Run {
 
 	/** Ends the chain because its subscriber cancelled; async handlers are not awaited. */
 	public void cancel() {
+		LlmRun round = this.activeLlmRun;
+		if (round != null) {
+			round.cancel();
+		}
 		detach(error(new RunCancelledException("The subscriber cancelled the " + this.name + " stream")));
 	}
 
