@@ -1,0 +1,150 @@
+package dev.callbacks.autoconfigure;
+
+import java.util.Map;
+
+import dev.callbacks.CallbackManager;
+import dev.callbacks.LlmRunRecord;
+import dev.callbacks.TokenUsage;
+import dev.callbacks.metrics.LlmAttributionResolver;
+import dev.callbacks.metrics.LlmMeters;
+import dev.callbacks.metrics.MicrometerCallbackObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CallbacksMetricsAutoConfigurationTests {
+
+	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(CallbacksAutoConfiguration.class,
+				CallbacksMetricsAutoConfiguration.class,
+				org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration.class,
+				org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration.class,
+				org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration.class));
+
+	@Test
+	void recordsIntoTheAutoConfiguredRegistry() {
+		this.contextRunner.run(context -> {
+			assertThat(context).hasSingleBean(MicrometerCallbackObserver.class);
+			context.getBean(MicrometerCallbackObserver.class).onLlmRun(run("gpt-4o-mini", Map.of()));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(LlmMeters.TOKENS).tag(LlmMeters.TAG_TYPE, "input").counter().count())
+				.isEqualTo(10);
+		});
+	}
+
+	@Test
+	void theManagerHandsEndedRunsToTheObserver() {
+		this.contextRunner.run(context -> assertThat(context.getBean(CallbackManager.class)).extracting("observers")
+			.asList()
+			.containsExactly(context.getBean(MicrometerCallbackObserver.class)));
+	}
+
+	@Test
+	void offWithoutARegistry() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CallbacksAutoConfiguration.class,
+					CallbacksMetricsAutoConfiguration.class))
+			.run(context -> assertThat(context).doesNotHaveBean(MicrometerCallbackObserver.class)
+				.hasSingleBean(CallbackManager.class));
+	}
+
+	@Test
+	void offWithoutMicrometer() {
+		new ApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CallbacksAutoConfiguration.class,
+					CallbacksMetricsAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
+			.run(context -> assertThat(context).doesNotHaveBean(MicrometerCallbackObserver.class));
+	}
+
+	@Test
+	void disabledByProperty() {
+		this.contextRunner.withPropertyValues("callbacks.metrics.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(MicrometerCallbackObserver.class));
+	}
+
+	@Test
+	void backsOffFromAUserObserver() {
+		this.contextRunner
+			.withBean("userObserver", MicrometerCallbackObserver.class,
+					() -> new MicrometerCallbackObserver(new SimpleMeterRegistry()))
+			.run(context -> assertThat(context.getBean(MicrometerCallbackObserver.class))
+				.isSameAs(context.getBean("userObserver")));
+	}
+
+	@Test
+	void attributionTagIsBoundedToTheConfiguredValues() {
+		this.contextRunner
+			.withPropertyValues("callbacks.metrics.attribution.tag=tenant",
+					"callbacks.metrics.attribution.values=acme,globex")
+			.run(context -> {
+				MicrometerCallbackObserver observer = context.getBean(MicrometerCallbackObserver.class);
+				observer.onLlmRun(run("m", Map.of("tenant", "acme")));
+				observer.onLlmRun(run("m", Map.of("tenant", "initech")));
+				observer.onLlmRun(run("m", Map.of("tenant", "umbrella")));
+				observer.onLlmRun(run("m", Map.of()));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(requests(registry, "acme")).isEqualTo(1);
+				assertThat(requests(registry, LlmMeters.OTHER)).isEqualTo(2);
+				assertThat(requests(registry, LlmMeters.NONE)).isEqualTo(1);
+				assertThat(registry.find(LlmMeters.REQUESTS).tag("tenant", "initech").counter()).isNull();
+			});
+	}
+
+	@Test
+	void attributionResolverBeanIsUsedAndStillBounded() {
+		this.contextRunner
+			.withPropertyValues("callbacks.metrics.attribution.tag=feature",
+					"callbacks.metrics.attribution.values=chat,search")
+			.withBean(LlmAttributionResolver.class, () -> run -> run.client().equals("search") ? "search" : "x")
+			.run(context -> {
+				MicrometerCallbackObserver observer = context.getBean(MicrometerCallbackObserver.class);
+				observer.onLlmRun(run("m", Map.of()));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.get(LlmMeters.REQUESTS)
+					.tags("feature", LlmMeters.OTHER, LlmMeters.TAG_OUTCOME, LlmMeters.OUTCOME_SUCCESS)
+					.counter()
+					.count())
+					.isEqualTo(1);
+			});
+	}
+
+	@Test
+	void attributionWithoutValuesFailsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("callbacks.metrics.attribution.tag=tenant").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("callbacks.metrics.attribution.values");
+		});
+	}
+
+	@Test
+	void attributionTagClashingWithAFixedTagFailsStartUp() {
+		this.contextRunner
+			.withPropertyValues("callbacks.metrics.attribution.tag=model", "callbacks.metrics.attribution.values=a")
+			.run(context -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).rootCause()
+					.hasMessageContaining("callbacks.metrics.attribution.tag");
+			});
+	}
+
+	private static double requests(MeterRegistry registry, String tenant) {
+		return registry.get(LlmMeters.REQUESTS)
+			.tags("tenant", tenant, LlmMeters.TAG_OUTCOME, LlmMeters.OUTCOME_SUCCESS)
+			.counter()
+			.count();
+	}
+
+	private static LlmRunRecord run(String model, Map<String, Object> metadata) {
+		return new LlmRunRecord("chat_client", model, TokenUsage.of(10, 5), null, true, false, 1_000_000, -1,
+				metadata);
+	}
+
+}
