@@ -3,6 +3,8 @@ package dev.callbacks;
 import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -19,6 +21,8 @@ import org.springframework.util.Assert;
  * </pre>
  */
 public final class Callbacks {
+
+	private static final Logger logger = LoggerFactory.getLogger(Callbacks.class);
 
 	private Callbacks() {
 	}
@@ -38,14 +42,17 @@ public final class Callbacks {
 	 * Delivers {@code onCustomEvent} to the handlers of the current run (for example, from inside a tool), as a
 	 * child of that run. Waits for async handlers unless called on a non-blocking thread, where they run on
 	 * without being awaited.
-	 * @throws IllegalStateException when called outside a run
+	 * <p>
+	 * Outside a run it does nothing (logged at DEBUG). Unlike LangChain, which raises there, this keeps tool code
+	 * that dispatches events working when nothing listens: a call whose handlers ignore custom events does not
+	 * track the run inside its tools at all.
 	 */
 	public static void dispatchCustomEvent(String name, @Nullable Object data) {
 		Assert.hasText(name, "custom event name must not be null or blank");
 		Run run = RunScope.current();
 		if (run == null) {
-			throw new IllegalStateException("Callbacks.dispatchCustomEvent('" + name
-					+ "') was called outside a run: call it from code that a ChatClient call runs, such as a tool");
+			logger.debug("Custom event '{}' dispatched outside a run: no handler to deliver it to", name);
+			return;
 		}
 		Mono<Void> pending = run.dispatchCustom(name, data);
 		if (Schedulers.isInNonBlockingThread()) {
@@ -69,8 +76,8 @@ public final class Callbacks {
 				run = RunScope.current();
 			}
 			if (run == null) {
-				return Mono.error(new IllegalStateException("Callbacks.dispatchCustomEventAsync('" + name
-						+ "') was subscribed outside a run"));
+				logger.debug("Custom event '{}' dispatched outside a run: no handler to deliver it to", name);
+				return Mono.empty();
 			}
 			return run.dispatchCustom(name, data);
 		});

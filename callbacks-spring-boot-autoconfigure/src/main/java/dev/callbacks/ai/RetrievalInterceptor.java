@@ -2,6 +2,7 @@ package dev.callbacks.ai;
 
 import java.lang.reflect.Method;
 import java.util.List;
+import java.util.Map;
 
 import org.aopalliance.intercept.MethodInterceptor;
 import org.aopalliance.intercept.MethodInvocation;
@@ -13,15 +14,15 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Turns a retrieval method call ({@code DocumentRetriever.retrieve(Query)}, {@code VectorStore.similaritySearch(
- * SearchRequest)}) on a proxied bean into a retriever run, with the query taken from the argument by
- * {@code queryOf}.
+ * SearchRequest)}) on a proxied bean into a retriever run, with the query (and the request context, if any) read
+ * from the argument.
  */
 public final class RetrievalInterceptor implements MethodInterceptor {
 
-	private final QueryExtractor queryOf;
+	private final RetrievalArgument argument;
 
-	public RetrievalInterceptor(QueryExtractor queryOf) {
-		this.queryOf = queryOf;
+	public RetrievalInterceptor(RetrievalArgument argument) {
+		this.argument = argument;
 	}
 
 	@Override
@@ -35,9 +36,10 @@ public final class RetrievalInterceptor implements MethodInterceptor {
 		Object target = invocation.getThis();
 		String name = (target != null) ? ClassUtils.getUserClass(AopUtils.getTargetClass(target)).getSimpleName()
 				: method.getDeclaringClass().getSimpleName();
-		String query = this.queryOf.query(arguments[0]);
+		String query = this.argument.query(arguments[0]);
 		Throwable[] checked = new Throwable[1];
-		List<Document> documents = Retrievals.traced(name, (query != null) ? query : "", () -> {
+		List<Document> documents = Retrievals.traced(name, (query != null) ? query : "",
+				this.argument.context(arguments[0]), () -> {
 			try {
 				return (List<Document>) invocation.proceed();
 			}
@@ -55,11 +57,16 @@ public final class RetrievalInterceptor implements MethodInterceptor {
 		return documents;
 	}
 
-	/** Reads the query text from a retrieval method's argument. */
-	@FunctionalInterface
-	public interface QueryExtractor {
+	/** Reads a retrieval method's argument. */
+	public interface RetrievalArgument {
 
+		/** The query text. */
 		@Nullable String query(@Nullable Object argument);
+
+		/** The advisor context the retrieval carries, if any. */
+		default @Nullable Map<String, ? extends @Nullable Object> context(@Nullable Object argument) {
+			return null;
+		}
 
 	}
 

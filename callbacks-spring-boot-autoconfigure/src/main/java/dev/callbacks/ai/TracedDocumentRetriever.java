@@ -31,7 +31,7 @@ public final class TracedDocumentRetriever implements DocumentRetriever {
 
 	@Override
 	public List<Document> retrieve(Query query) {
-		return Retrievals.traced(this.name, query.text(), () -> this.delegate.retrieve(query));
+		return Retrievals.traced(this.name, query.text(), query.context(), () -> this.delegate.retrieve(query));
 	}
 
 	@Override

@@ -10,6 +10,7 @@ import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.ModelPrices;
+import dev.callbacks.ai.RetrievalInterceptor;
 import dev.callbacks.handlers.FileCallbackHandler;
 import dev.callbacks.handlers.StdOutCallbackHandler;
 import org.slf4j.Logger;
@@ -133,7 +134,17 @@ public final class CallbacksAutoConfiguration {
 		@Bean
 		static RetrievalTracingPostProcessor documentRetrieverTracingPostProcessor() {
 			return new RetrievalTracingPostProcessor(DocumentRetriever.class, "retrieve", Query.class,
-					argument -> (argument instanceof Query query) ? query.text() : null);
+					new RetrievalInterceptor.RetrievalArgument() {
+						@Override
+						public String query(Object argument) {
+							return (argument instanceof Query query) ? query.text() : null;
+						}
+
+						@Override
+						public Map<String, ? extends Object> context(Object argument) {
+							return (argument instanceof Query query) ? query.context() : null;
+						}
+					});
 		}
 
 	}

@@ -19,7 +19,7 @@ final class RetrievalTracingPostProcessor extends AbstractBeanFactoryAwareAdvisi
 	private static final long serialVersionUID = 1L;
 
 	RetrievalTracingPostProcessor(Class<?> retrieverType, String methodName, Class<?> argumentType,
-			RetrievalInterceptor.QueryExtractor queryOf) {
+			RetrievalInterceptor.RetrievalArgument argument) {
 		StaticMethodMatcherPointcut pointcut = new StaticMethodMatcherPointcut() {
 			@Override
 			public boolean matches(Method method, Class<?> targetClass) {
@@ -28,7 +28,7 @@ final class RetrievalTracingPostProcessor extends AbstractBeanFactoryAwareAdvisi
 			}
 		};
 		pointcut.setClassFilter(type -> retrieverType.isAssignableFrom(type) && !Modifier.isFinal(type.getModifiers()));
-		this.advisor = new DefaultPointcutAdvisor(pointcut, new RetrievalInterceptor(queryOf));
+		this.advisor = new DefaultPointcutAdvisor(pointcut, new RetrievalInterceptor(argument));
 		setProxyTargetClass(true);
 		// Run after other advisors (such as transactions) have wrapped the bean, around the outermost proxy.
 		setBeforeExistingAdvisors(false);

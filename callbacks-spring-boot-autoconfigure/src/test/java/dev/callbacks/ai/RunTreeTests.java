@@ -170,9 +170,31 @@ class RunTreeTests {
 	}
 
 	@Test
-	void dispatchCustomEventOutsideARunIsAClearError() {
-		assertThatIllegalStateException().isThrownBy(() -> Callbacks.dispatchCustomEvent("orphan", 1))
-			.withMessageContaining("outside a run");
+	void dispatchCustomEventOutsideARunDoesNothing() {
+		Callbacks.dispatchCustomEvent("orphan", 1);
+		StepVerifier.create(Callbacks.dispatchCustomEventAsync("orphan", 1)).verifyComplete();
+		assertThat(this.handler.events()).isEmpty();
+	}
+
+	@Test
+	void toolsThatDispatchCustomEventsWorkWhenNothingListens() {
+		this.model.then(Reply.toolCall("stock", "{\"flower\":\"tulip\"}").usage(20, 5))
+			.then(Reply.text("Sold out.").usage(30, 2));
+		ChatClient silent = ChatClient.builder(this.model).defaultAdvisors(Callbacks.handlers()).build();
+
+		assertThat(String.join("", silent.prompt("Tulips?").tools(new StockTools()).stream().content().toIterable()))
+			.isEqualTo("Sold out.");
+	}
+
+	@Test
+	void customEventFromAStreamedToolIsAChildOfTheToolRun() {
+		this.model.then(Reply.toolCall("stock", "{\"flower\":\"tulip\"}").usage(20, 5))
+			.then(Reply.text("Sold out.").usage(30, 2));
+
+		client().prompt("Tulips?").tools(new StockTools()).stream().content().blockLast();
+
+		assertThat(this.handler.single(CustomEvent.class).parentRunId())
+			.isEqualTo(this.handler.single(ToolStartEvent.class).runId());
 	}
 
 	@Test
@@ -194,6 +216,22 @@ class RunTreeTests {
 		// the LLM run saw the augmented prompt
 		assertThat(this.handler.single(ChatModelStartEvent.class).messages().get(0).getText())
 			.contains("Sunflowers stand for adoration");
+	}
+
+	@Test
+	void streamedRetrievalIsARetrieverRunWithoutThreadLocalPropagation() {
+		this.model.then(Reply.tokens("Sunflowers", " mean", " adoration.").usage(40, 3));
+		List<Document> found = List.of(new Document("Sunflowers stand for adoration and loyalty."));
+		RetrievalAugmentationAdvisor rag = RetrievalAugmentationAdvisor.builder()
+			.documentRetriever(TracedDocumentRetriever.of(query -> found))
+			.build();
+
+		client().prompt("What do sunflowers mean?").advisors(rag).stream().content().blockLast();
+
+		assertThat(this.handler.shape()).containsExactly("chain_start", "retriever_start", "retriever_end",
+				"llm_start", "tokens", "llm_end", "chain_end");
+		assertThat(this.handler.single(RetrieverStartEvent.class).parentRunId())
+			.isEqualTo(this.handler.single(ChainStartEvent.class).runId());
 	}
 
 	@Test
