@@ -112,14 +112,23 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 	}
 
 	private static ChatClientRequest enter(ChatClientRequest request, ChainRun run) {
-		ChatClientRequest.Builder builder = request.mutate().context(CHAIN_RUN_KEY, run);
+		Prompt prompt = request.prompt();
 		if (run.wantsToolRuns()) {
-			Prompt withTools = wrapTools(request.prompt(), run);
+			Prompt withTools = wrapTools(prompt, run);
 			if (withTools != null) {
-				builder.prompt(withTools);
+				prompt = withTools;
 			}
 		}
-		return builder.build();
+		return withContext(request, prompt, CHAIN_RUN_KEY, run);
+	}
+
+	/**
+	 * A copy of {@code request} with one more context entry. Not {@code request.mutate()}, which deep-copies every
+	 * message; and not a put into the request's own context, which Spring AI reuses when a response spec is read
+	 * twice.
+	 */
+	static ChatClientRequest withContext(ChatClientRequest request, Prompt prompt, String key, Object value) {
+		return ChatClientRequest.builder().prompt(prompt).context(request.context()).context(key, value).build();
 	}
 
 	// Every tool of the request is wrapped for this run only; the model still sees the same definitions.

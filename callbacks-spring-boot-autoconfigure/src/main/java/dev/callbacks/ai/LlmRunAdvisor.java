@@ -55,7 +55,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 		CallbackManager.await(run.start());
 		ChatClientResponse response;
 		try {
-			response = chain.nextCall(request.mutate().context(LLM_RUN_KEY, run).build());
+			response = chain.nextCall(ChainRunAdvisor.withContext(request, request.prompt(), LLM_RUN_KEY, run));
 		}
 		catch (RuntimeException | Error ex) {
 			try {
@@ -79,7 +79,8 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 		}
 		return Flux.defer(() -> {
 			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true);
-			Flux<ChatClientResponse> body = chain.nextStream(request.mutate().context(LLM_RUN_KEY, run).build());
+			Flux<ChatClientResponse> body = chain
+				.nextStream(ChainRunAdvisor.withContext(request, request.prompt(), LLM_RUN_KEY, run));
 			if (run.awaitsTokens()) {
 				// Async token handlers: the next chunk waits for them, which keeps tokens in order per handler.
 				body = body.concatMap(response -> {
