@@ -124,8 +124,8 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	/**
 	 * A copy of {@code request} with one more context entry. Not {@code request.mutate()}, which deep-copies every
-	 * message; and not a put into the request's own context, which Spring AI reuses when a response spec is read
-	 * twice.
+	 * message; and not a put into the request's own context, which outer advisors may pass down more than once
+	 * (a retrying advisor): each pass must get runs of its own.
 	 */
 	static ChatClientRequest withContext(ChatClientRequest request, Prompt prompt, String key, Object value) {
 		return ChatClientRequest.builder().prompt(prompt).context(request.context()).context(key, value).build();

@@ -259,20 +259,6 @@ class RunTreeTests {
 	}
 
 	@Test
-	void readingOneResponseSpecTwiceIsTwoChainRuns() {
-		this.model.then(Reply.text("one").usage(1, 1)).then(Reply.text("two").usage(1, 1));
-
-		ChatClient.CallResponseSpec spec = client().prompt("again").call();
-		spec.content();
-		spec.content();
-
-		assertThat(this.handler.kinds()).containsExactly("chain_start", "llm_start", "llm_end", "chain_end",
-				"chain_start", "llm_start", "llm_end", "chain_end");
-		List<ChatModelStartEvent> rounds = this.handler.events(ChatModelStartEvent.class);
-		assertThat(rounds.get(1).parentRunId()).isEqualTo(this.handler.events(ChainStartEvent.class).get(1).runId());
-	}
-
-	@Test
 	void promptMessagesOfTheChainStartAreTheRequestMessages() {
 		this.model.then(Reply.text("Hi").usage(1, 1));
 
