@@ -24,6 +24,10 @@ import org.junit.jupiter.api.Test;
 import reactor.test.StepVerifier;
 
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.ChatClientRequest;
+import org.springframework.ai.chat.client.ChatClientResponse;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
+import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
 import org.springframework.ai.chat.messages.UserMessage;
 import org.springframework.ai.document.Document;
 import org.springframework.ai.rag.advisor.RetrievalAugmentationAdvisor;
@@ -256,6 +260,39 @@ class RunTreeTests {
 
 		assertThat(this.handler.shape()).containsExactly("chain_start", "llm_start", "tokens", "llm_error",
 				"chain_error");
+	}
+
+	@Test
+	void eachAttemptOfARetryingAdvisorIsAnLlmRunOfItsOwn() {
+		this.model.then(Reply.error(new IllegalStateException("flaky"))).then(Reply.text("ok").usage(3, 1));
+		CallAdvisor retryOnce = new CallAdvisor() {
+			@Override
+			public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
+				try {
+					return chain.copy(this).nextCall(request);
+				}
+				catch (IllegalStateException ex) {
+					return chain.copy(this).nextCall(request);
+				}
+			}
+
+			@Override
+			public String getName() {
+				return "retry-once";
+			}
+
+			@Override
+			public int getOrder() {
+				return 0;
+			}
+		};
+
+		assertThat(client().prompt("x").advisors(retryOnce).call().content()).isEqualTo("ok");
+
+		assertThat(this.handler.kinds()).containsExactly("chain_start", "llm_start", "llm_error", "llm_start",
+				"llm_end", "chain_end");
+		List<ChatModelStartEvent> attempts = this.handler.events(ChatModelStartEvent.class);
+		assertThat(attempts.get(0).runId()).isNotEqualTo(attempts.get(1).runId());
 	}
 
 	@Test
