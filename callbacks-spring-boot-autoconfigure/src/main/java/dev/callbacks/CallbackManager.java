@@ -57,6 +57,9 @@ public final class CallbackManager {
 
 	private final @Nullable Scheduler syncHandlerScheduler;
 
+	// Requested model → the model that answered it last; bounded, model names are few.
+	private final Map<String, String> answeredAs = new java.util.concurrent.ConcurrentHashMap<>();
+
 	private CallbackManager(Builder builder) {
 		List<BaseCallbackHandler> handlers = new ArrayList<>(builder.handlers);
 		AnnotationAwareOrderComparator.sort(handlers);
@@ -149,6 +152,16 @@ public final class CallbackManager {
 			return new UsageTracker[] { onThread };
 		}
 		return new UsageTracker[] { onThread, inContext };
+	}
+
+	void answeredAs(String requested, String answered) {
+		if (!requested.isEmpty() && !requested.equals(answered) && this.answeredAs.size() < 256) {
+			this.answeredAs.putIfAbsent(requested, answered);
+		}
+	}
+
+	String answeringModel(String requested) {
+		return this.answeredAs.getOrDefault(requested, requested);
 	}
 
 	boolean offloadsSyncHandlers() {

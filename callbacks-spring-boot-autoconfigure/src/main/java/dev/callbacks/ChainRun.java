@@ -1,8 +1,11 @@
 package dev.callbacks;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;
@@ -25,6 +28,9 @@ public final class ChainRun extends Run {
 
 	// The round in progress, so that a cancel ends it before the chain (children end before parents).
 	private volatile @Nullable LlmRun activeLlmRun;
+
+	// Tool and retriever runs in progress, for the same reason; guarded by "this", created on first use.
+	private @Nullable Set<Run> activeChildren;
 
 	// Guarded by "this": LLM rounds of one chain are sequential, but a cancelled stream may race its last round.
 	private TokenUsage usage = TokenUsage.ZERO;
@@ -101,7 +107,10 @@ public final class ChainRun extends Run {
 				new ChainStartEvent(this.id, null, this.name, this.tags, this.metadata, Map.copyOf(inputs)));
 	}
 
-	/** Starts an LLM run, a child of this chain; deliver its start with {@link LlmRun#start()}. */
+	/**
+	 * Starts an LLM run, a child of this chain; deliver its start with {@link LlmRun#start()}. Adapters check
+	 * {@link #isFinished()} first: a chain that has ended (a cancelled stream) gets no new runs.
+	 */
 	public LlmRun newLlmRun(List<Message> messages, String model, boolean streaming) {
 		LlmRun run = new LlmRun(this, messages, model, streaming);
 		this.activeLlmRun = run;
@@ -110,12 +119,30 @@ public final class ChainRun extends Run {
 
 	/** Starts a tool run, a child of this chain. */
 	public ToolRun newToolRun(String toolName, String input) {
-		return new ToolRun(this, toolName, input);
+		return started(new ToolRun(this, toolName, input));
 	}
 
 	/** Starts a retriever run, a child of {@code parent} (this chain or one of its tool runs). */
 	public RetrieverRun newRetrieverRun(Run parent, String retrieverName, String query) {
-		return new RetrieverRun(this, parent, retrieverName, query);
+		return started(new RetrieverRun(this, parent, retrieverName, query));
+	}
+
+	private synchronized <R extends Run> R started(R child) {
+		if (this.activeChildren == null) {
+			this.activeChildren = new LinkedHashSet<>(4);
+		}
+		this.activeChildren.add(child);
+		return child;
+	}
+
+	synchronized void childFinished(Run child) {
+		if (this.activeChildren != null) {
+			this.activeChildren.remove(child);
+		}
+	}
+
+	private synchronized List<Run> activeChildren() {
+		return (this.activeChildren != null) ? new ArrayList<>(this.activeChildren) : List.of();
 	}
 
 	/** Delivers the chain end with the answer's text and the summed usage. */
@@ -126,6 +153,12 @@ public final class ChainRun extends Run {
 		Map<String, Object> outputs = Map.of("output", (output != null) ? output : "", "usage", usage());
 		return emit(EventKind.CHAIN_END,
 				new ChainEndEvent(this.id, null, this.name, this.tags, this.metadata, outputs));
+	}
+
+	@Override
+	Mono<Void> cancelled(String reason) {
+		cancel();
+		return Mono.empty();
 	}
 
 	/** Delivers the chain error. */
@@ -139,9 +172,14 @@ public final class ChainRun extends Run {
 
 	/** Ends the chain because its subscriber cancelled; async handlers are not awaited. */
 	public void cancel() {
+		// Children first: a tool still running on another thread ends as cancelled before its parent, and its
+		// late result (or a round Spring AI starts after the cancel) finds the chain finished and stays silent.
 		LlmRun round = this.activeLlmRun;
 		if (round != null) {
 			round.cancel();
+		}
+		for (Run child : activeChildren()) {
+			detach(child.cancelled("The subscriber cancelled the " + this.name + " stream"));
 		}
 		detach(error(new RunCancelledException("The subscriber cancelled the " + this.name + " stream")));
 	}

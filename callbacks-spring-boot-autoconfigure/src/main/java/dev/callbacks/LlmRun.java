@@ -16,6 +16,7 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;
 import org.springframework.ai.chat.metadata.DefaultUsage;
+import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 
@@ -53,6 +54,9 @@ public final class LlmRun extends Run {
 	private @Nullable String finishReason;
 
 	private @Nullable TokenUsage reported;
+
+	// The provider's own usage object of the last report, kept for the aggregated response (native usage).
+	private @Nullable Usage reportedUsage;
 
 	LlmRun(ChainRun chain, List<Message> messages, String requestedModel, boolean streaming) {
 		super(chain.manager, chain.handlers, chain.id, runName(requestedModel), chain.tags, chain.metadata,
@@ -96,8 +100,13 @@ public final class LlmRun extends Run {
 	 * Returns what async token handlers left pending, or {@code null} when nothing is.
 	 */
 	public @Nullable Mono<Void> onChunk(ChatResponse chunk, @Nullable TokenUsage usage) {
+		if (isFinished()) {
+			// A chunk that raced a cancel: the round has ended, nothing more is delivered for it.
+			return null;
+		}
 		if (usage != null && !usage.isEmpty()) {
 			this.reported = usage;
+			this.reportedUsage = chunk.getMetadata().getUsage();
 		}
 		ChatResponseMetadata metadata = chunk.getMetadata();
 		if (metadata != null && (!metadata.getModel().isEmpty() || !metadata.getId().isEmpty())) {
@@ -184,14 +193,22 @@ public final class LlmRun extends Run {
 
 	/** Ends the round because its subscriber cancelled; async handlers are not awaited. */
 	public void cancel() {
-		detach(error(new RunCancelledException("The subscriber cancelled the stream of " + this.name)));
+		detach(cancelled("The subscriber cancelled the stream of " + this.name));
+	}
+
+	@Override
+	Mono<Void> cancelled(String reason) {
+		return error(new RunCancelledException(reason));
 	}
 
 	private String answeringModel(@Nullable ChatResponseMetadata metadata) {
 		if (metadata != null && !metadata.getModel().isEmpty()) {
+			this.manager.answeredAs(this.requestedModel, metadata.getModel());
 			return metadata.getModel();
 		}
-		return runName(this.requestedModel);
+		// A round that failed before answering: name it as this model answered last time (gpt-4o-mini →
+		// gpt-4o-mini-2024-07-18), so that its failure lines up with its successes in meters and trackers.
+		return this.manager.answeringModel(runName(this.requestedModel));
 	}
 
 	private TokenUsage estimateIfNeeded(String model, java.util.function.Supplier<String> completion) {
@@ -231,9 +248,10 @@ public final class LlmRun extends Run {
 				? ChatGenerationMetadata.builder().finishReason(this.finishReason).build() : ChatGenerationMetadata.NULL;
 		ChatResponseMetadata.Builder metadata = ChatResponseMetadata.builder()
 			.model(model)
-			.usage(new DefaultUsage(Math.toIntExact(usage.promptTokens()), Math.toIntExact(usage.completionTokens()),
-					Math.toIntExact(usage.totalTokens()), null,
-					(usage.cachedPromptTokens() > 0) ? usage.cachedPromptTokens() : null, null));
+			.usage((this.reportedUsage != null) ? this.reportedUsage
+					: new DefaultUsage(Math.toIntExact(usage.promptTokens()), Math.toIntExact(usage.completionTokens()),
+							Math.toIntExact(usage.totalTokens()), null,
+							(usage.cachedPromptTokens() > 0) ? usage.cachedPromptTokens() : null, null));
 		if (this.lastMetadata != null && !this.lastMetadata.getId().isEmpty()) {
 			metadata.id(this.lastMetadata.getId());
 		}

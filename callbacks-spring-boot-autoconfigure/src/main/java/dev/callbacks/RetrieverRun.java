@@ -27,6 +27,16 @@ public final class RetrieverRun extends Run {
 		return this.chain;
 	}
 
+	@Override
+	void finished() {
+		this.chain.childFinished(this);
+	}
+
+	@Override
+	Mono<Void> cancelled(String reason) {
+		return error(new RunCancelledException(reason));
+	}
+
 	/** Delivers the retriever start with the query. */
 	public Mono<Void> start() {
 		if (!listens(EventKind.RETRIEVER_START)) {

@@ -100,7 +100,15 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 
 	/** Claims the single end-or-error of this run; {@code false} when it was already delivered. */
 	final boolean finish() {
-		return FINISHED.compareAndSet(this, 0, 1);
+		if (!FINISHED.compareAndSet(this, 0, 1)) {
+			return false;
+		}
+		finished();
+		return true;
+	}
+
+	/** Called once, when the run has claimed its end or error. */
+	void finished() {
 	}
 
 	final boolean listens(EventKind kind) {
@@ -111,6 +119,9 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 		Mono<Void> pending = this.manager.dispatch(this, kind, event);
 		return (pending != null) ? pending : Mono.empty();
 	}
+
+	/** Ends the run as cancelled; what is left pending for async handlers is not awaited by anyone. */
+	abstract Mono<Void> cancelled(String reason);
 
 	/** The run the current thread works for, if any. */
 	public static @Nullable Run current() {

@@ -26,6 +26,16 @@ public final class ToolRun extends Run {
 		return this.chain;
 	}
 
+	@Override
+	void finished() {
+		this.chain.childFinished(this);
+	}
+
+	@Override
+	Mono<Void> cancelled(String reason) {
+		return error(new RunCancelledException(reason));
+	}
+
 	/** Delivers the tool start with the model's arguments. */
 	public Mono<Void> start() {
 		if (!listens(EventKind.TOOL_START)) {

@@ -141,7 +141,9 @@ public final class UsageTracker implements AutoCloseable {
 		else {
 			this.failedRequests++;
 		}
-		this.byModel.merge(model, runUsage, TokenUsage::plus);
+		if (!runUsage.isEmpty() || this.byModel.containsKey(model)) {
+			this.byModel.merge(model, runUsage, TokenUsage::plus);
+		}
 		if (cost != null) {
 			this.totalCost = this.totalCost.add(cost);
 		}

@@ -25,8 +25,17 @@ public final class UsageTrackerThreadLocalAccessor implements ThreadLocalAccesso
 		UsageTracker.makeCurrent(value);
 	}
 
+	/**
+	 * Nothing: a context without the key says nothing about this thread. Reactor's automatic propagation calls
+	 * this when entering operators whose context lacks the key, which would otherwise hide the value opened on the
+	 * very thread that subscribes.
+	 */
 	@Override
 	public void setValue() {
+	}
+
+	@Override
+	public void restore() {
 		UsageTracker.makeCurrent(null);
 	}
 

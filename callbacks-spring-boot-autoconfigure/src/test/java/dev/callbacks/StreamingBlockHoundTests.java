@@ -17,6 +17,7 @@ import dev.callbacks.test.ScriptedChatModel;
 import dev.callbacks.test.ScriptedChatModel.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import reactor.blockhound.BlockHound;
 import reactor.core.publisher.Flux;
@@ -29,9 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With BlockHound installed, the streaming path — sync and async handlers, a tracker, the meters — makes no
- * blocking call on a non-blocking thread. Runs in its own JVM (see the surefire executions): BlockHound cannot be
- * uninstalled.
+ * blocking call on a non-blocking thread. Tagged to run in a JVM of its own (see the surefire executions):
+ * BlockHound cannot be uninstalled.
  */
+@Tag("blockhound")
 class StreamingBlockHoundTests {
 
 	private final ScriptedChatModel model = new ScriptedChatModel();

@@ -43,6 +43,10 @@ final class CallbackToolCallback implements ToolCallback {
 
 	@Override
 	public String call(String toolInput, @Nullable ToolContext toolContext) {
+		if (this.chain.isFinished()) {
+			// The chain was cancelled while the model's answer was being handled: nothing to report to.
+			return this.delegate.call(toolInput, toolContext);
+		}
 		ToolRun run = this.chain.newToolRun(this.delegate.getToolDefinition().name(), toolInput);
 		CallbackManager.await(run.start());
 		String output;

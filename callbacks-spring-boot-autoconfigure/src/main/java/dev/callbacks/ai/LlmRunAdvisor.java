@@ -48,7 +48,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 	@Override
 	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
 		ChainRun chainRun = ChainRunAdvisor.chainRunOf(request.context());
-		if (chainRun == null || request.context().get(LLM_RUN_KEY) != null) {
+		if (chainRun == null || chainRun.isFinished() || request.context().get(LLM_RUN_KEY) != null) {
 			return chain.nextCall(request);
 		}
 		LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), false);
@@ -78,6 +78,11 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			return chain.nextStream(request);
 		}
 		return Flux.defer(() -> {
+			if (chainRun.isFinished()) {
+				// A round Spring AI starts after the stream was cancelled (its tool finished late): the chain
+				// has ended, so the round stays silent rather than deliver events after the chain's error.
+				return chain.nextStream(request);
+			}
 			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true);
 			Flux<ChatClientResponse> body = chain
 				.nextStream(ChainRunAdvisor.withContext(request, request.prompt(), LLM_RUN_KEY, run));

@@ -35,7 +35,8 @@ public final class Retrievals {
 		if (current == null && requestContext != null) {
 			current = ChainRunAdvisor.chainRunOf(requestContext);
 		}
-		if (current == null || current instanceof RetrieverRun || !current.chain().wantsRetrieverRuns()) {
+		if (current == null || current instanceof RetrieverRun || current.chain().isFinished()
+				|| !current.chain().wantsRetrieverRuns()) {
 			return retrieval.get();
 		}
 		ChainRun chain = current.chain();

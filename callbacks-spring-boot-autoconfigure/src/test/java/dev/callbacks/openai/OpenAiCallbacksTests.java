@@ -4,10 +4,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import com.openai.errors.InternalServerException;
 import com.openai.errors.RateLimitException;
 import dev.callbacks.Callbacks;
+import dev.callbacks.RunCancelledException;
 import dev.callbacks.TokenUsage;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.event.ChainEndEvent;
@@ -25,6 +28,7 @@ import dev.callbacks.test.OpenAiMockServer.Tokens;
 import dev.callbacks.test.RecordingHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.Disposable;
 import reactor.test.StepVerifier;
 
 import org.springframework.ai.chat.client.ChatClient;
@@ -114,6 +118,7 @@ class OpenAiCallbacksTests {
 		assertThat(aggregated.getResult().getOutput().getText()).isEqualTo("Roses, lilies and gerberas.");
 		assertThat(aggregated.getMetadata().getModel()).isEqualTo(OpenAiMockServer.RESPONSE_MODEL);
 		assertThat(aggregated.getMetadata().getUsage().getTotalTokens()).isEqualTo(20);
+		assertThat(aggregated.getMetadata().getUsage().getCacheReadInputTokens()).isEqualTo(8L);
 		ChainEndEvent chainEnd = this.handler.single(ChainEndEvent.class);
 		assertThat(chainEnd.outputs()).containsEntry("output", "Roses, lilies and gerberas.");
 		assertThat(chainEnd.usage()).isEqualTo(sent);
@@ -131,6 +136,21 @@ class OpenAiCallbacksTests {
 			.block(Duration.ofSeconds(10)));
 
 		assertThat(answer).isEqualTo("Pink roses are lovely.");
+		RunTreeAssertions.assertWellFormed(this.handler);
+		TokenUsage usage = this.handler.single(LlmEndEvent.class).usage();
+		assertThat(usage.estimated()).isTrue();
+		assertThat(usage.promptTokens()).isPositive();
+		assertThat(usage.completionTokens()).isPositive();
+		assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
+		assertThat(this.handler.single(ChainEndEvent.class).usage()).isEqualTo(usage);
+	}
+
+	@Test
+	void callWhoseProviderSendsNoUsageIsEstimatedWithATokenizer() {
+		this.server.enqueue(Reply.text("Pink roses are lovely."));
+
+		this.client.prompt("Which flowers does my sister like?").call().content();
+
 		RunTreeAssertions.assertWellFormed(this.handler);
 		TokenUsage usage = this.handler.single(LlmEndEvent.class).usage();
 		assertThat(usage.estimated()).isTrue();
@@ -279,10 +299,10 @@ class OpenAiCallbacksTests {
 			assertThat(usage.usage()).isEqualTo(new TokenUsage(50, 10, 60, 16, 0, false));
 			assertThat(usage.successfulRequests()).isOne();
 			assertThat(usage.failedRequests()).isOne();
-			// The failed round never learnt which snapshot answers: it counts under the model asked for.
+			// The failed round counts under the model that answered the first round (not the alias asked for),
+			// and adds no empty entry of its own.
 			assertThat(usage.byModel()).containsOnly(
-					entry(OpenAiMockServer.RESPONSE_MODEL, new TokenUsage(50, 10, 60, 16, 0, false)),
-					entry(OpenAiMockServer.MODEL, TokenUsage.ZERO));
+					entry(OpenAiMockServer.RESPONSE_MODEL, new TokenUsage(50, 10, 60, 16, 0, false)));
 		}
 		assertThat(this.handler.kinds()).containsExactly("chain_start", "llm_start", "llm_end", "tool_start",
 				"tool_end", "llm_start", "llm_error", "chain_error");
@@ -312,12 +332,93 @@ class OpenAiCallbacksTests {
 		RunTreeAssertions.assertWellFormed(this.handler);
 	}
 
+	@Test
+	void cancellingAStreamWhileAnInterruptibleToolRunsEndsTheToolRunBeforeTheChain() throws InterruptedException {
+		cancelWhileAToolRuns(true);
+
+		assertCancelledWhileAToolRan();
+	}
+
+	@Test
+	void cancellingAStreamWhileAnUninterruptibleToolRunsDeliversNothingAfterTheChainError()
+			throws InterruptedException {
+		cancelWhileAToolRuns(false);
+
+		assertCancelledWhileAToolRan();
+	}
+
+	// The client goes away (dispose) while the tool of the first round is running; then the tool returns.
+	private void cancelWhileAToolRuns(boolean interruptible) throws InterruptedException {
+		this.server.enqueue(
+				Reply.toolCall("call_1", "currentWeather", "{\"city\":\"Paris\"}").withUsage(Tokens.of(50, 10)),
+				Reply.text("It is sunny in Paris.").withUsage(Tokens.of(70, 8)));
+		SlowWeatherTools tools = new SlowWeatherTools(interruptible);
+		Disposable subscription = this.client.prompt("What is the weather in Paris?")
+			.tools(tools)
+			.stream()
+			.content()
+			.subscribe(token -> {
+			}, error -> {
+			});
+		assertThat(tools.started.await(10, TimeUnit.SECONDS)).isTrue();
+		subscription.dispose();
+		tools.release.countDown();
+		// Time for the tool to return and for anything it would set off to happen.
+		Thread.sleep(500);
+	}
+
+	private void assertCancelledWhileAToolRan() {
+		List<String> kinds = this.handler.kinds();
+		assertThat(kinds).as("events after the chain's error: %s", kinds).endsWith("chain_error");
+		assertThat(this.handler.single(ChainErrorEvent.class).error()).isInstanceOf(RunCancelledException.class);
+		RunTreeAssertions.assertWellFormed(this.handler);
+		// The tool run ended (as cancelled, or with its result) before its parent did.
+		List<String> beforeChainError = kinds.subList(0, kinds.indexOf("chain_error"));
+		assertThat(beforeChainError.stream().filter(kind -> kind.startsWith("tool_")).toList())
+			.as("tool events before the chain's error: %s", kinds)
+			.hasSize(2);
+	}
+
 	static Throwable rootCause(Throwable error) {
 		Throwable cause = error;
 		while (cause.getCause() != null && cause.getCause() != cause) {
 			cause = cause.getCause();
 		}
 		return cause;
+	}
+
+	static class SlowWeatherTools {
+
+		final CountDownLatch started = new CountDownLatch(1);
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		private final boolean interruptible;
+
+		SlowWeatherTools(boolean interruptible) {
+			this.interruptible = interruptible;
+		}
+
+		@Tool(description = "Get the current weather in a city")
+		String currentWeather(String city) throws InterruptedException {
+			this.started.countDown();
+			if (this.interruptible) {
+				this.release.await(10, TimeUnit.SECONDS);
+			}
+			else {
+				// A tool that does not stop when interrupted, like much blocking I/O.
+				while (this.release.getCount() > 0) {
+					try {
+						this.release.await(10, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						// carries on
+					}
+				}
+			}
+			return "Sunny, 24°C in " + city;
+		}
+
 	}
 
 	static class WeatherTools {

@@ -35,11 +35,13 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.test.StepVerifier;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.tool.annotation.Tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
 
 /**
  * {@code UsageTracker} (the Java {@code get_openai_callback}) over Spring AI's real OpenAI client: every total must
@@ -72,7 +74,7 @@ class OpenAiUsageTrackerTests {
 			this.client.prompt("Which flower?").call().content();
 
 			assertCounted(usage, List.of(sent));
-			assertThat(usage.byModel()).containsExactly(org.assertj.core.api.Assertions.entry(MODEL, usageOf(sent)));
+			assertThat(usage.byModel()).containsExactly(entry(MODEL, usageOf(sent)));
 			assertThat(usage.unpricedModels()).isEmpty();
 			assertThat(usage.totalCost()).isPositive();
 		}
@@ -200,6 +202,36 @@ class OpenAiUsageTrackerTests {
 	}
 
 	@Test
+	void underAutomaticContextPropagationBlockingAndCapturedStreamsAreCounted() throws Exception {
+		this.server.respondWith(request -> Reply.text("ok").withUsage(usageFor(request)));
+
+		ReactorHooks.withAutomaticContextPropagation(true, () -> {
+			try (UsageTracker usage = UsageTracker.start()) {
+				// block*() captures the thread's tracker into the Reactor context by itself.
+				this.client.prompt("q1").stream().content().blockLast(Duration.ofSeconds(10));
+				StepVerifier.create(this.client.prompt("q2").stream().content().contextCapture())
+					.expectNext("ok")
+					.verifyComplete();
+
+				assertCounted(usage, List.of(usageFor(1), usageFor(2)));
+			}
+		});
+	}
+
+	@Test
+	void underAutomaticContextPropagationAStreamSubscribedFromTheTrackersThreadIsCounted() throws Exception {
+		this.server.respondWith(request -> Reply.text("ok").withUsage(usageFor(request)));
+
+		ReactorHooks.withAutomaticContextPropagation(true, () -> {
+			try (UsageTracker usage = UsageTracker.start()) {
+				StepVerifier.create(this.client.prompt("q1").stream().content()).expectNext("ok").verifyComplete();
+
+				assertCounted(usage, List.of(usageFor(1)));
+			}
+		});
+	}
+
+	@Test
 	void cancellingAStreamWithTakeEndsEachRunOnceAsCancelled() throws InterruptedException {
 		this.server.enqueue(slowReply());
 		RecordingHandler handler = new RecordingHandler();
@@ -245,14 +277,14 @@ class OpenAiUsageTrackerTests {
 	private static Reply slowReply() {
 		return Reply.text("one two three four five six seven eight")
 			.withUsage(Tokens.of(10, 8))
-			.withChunkDelay(Duration.ofMillis(80));
+			.withChunkDelay(Duration.ofMillis(50));
 	}
 
 	private void assertCancelled(RecordingHandler handler, UsageTracker usage) throws InterruptedException {
 		assertCancelledOnce(handler, usage);
 		List<CallbackEvent> atCancel = handler.events();
-		// Longer than the rest of the stream would take (about 9 more chunks of 80 ms): nothing more may arrive.
-		Thread.sleep(1000);
+		// Longer than the rest of the stream would take (8 more chunks of 50 ms): nothing more may arrive.
+		Thread.sleep(600);
 		assertThat(handler.events()).as("events after the cancel").isEqualTo(atCancel);
 		assertCancelledOnce(handler, usage);
 		assertThat(this.server.requestCount()).isOne();
