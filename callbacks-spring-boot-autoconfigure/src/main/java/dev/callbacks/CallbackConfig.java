@@ -27,11 +27,6 @@ import org.springframework.util.Assert;
  */
 public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 
-	/** Prefix of the advisor-context keys under which applied levels are stored. */
-	static final String KEY_PREFIX = "dev.callbacks.level.";
-
-	// Levels are ordered by when they were applied: a client is always configured before its requests are made,
-	// so client levels come before request levels even though Spring AI merges both into one HashMap.
 	private static final AtomicLong SEQUENCE = new AtomicLong();
 
 	private final List<BaseCallbackHandler> handlers;
@@ -83,8 +78,9 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 
 	@Override
 	public void accept(ChatClient.AdvisorSpec spec) {
-		Level level = snapshot();
-		spec.advisors(ChainRunAdvisor.INSTANCE, LlmRunAdvisor.INSTANCE).param(KEY_PREFIX + level.sequence(), level);
+		// The level travels in its own chain advisor: Spring AI keeps advisors in the order they were added (client
+		// defaults, then the request's), and an advisor-context entry would be copied for every streamed chunk.
+		spec.advisors(ChainRunAdvisor.of(snapshot()), LlmRunAdvisor.INSTANCE);
 	}
 
 	Level snapshot() {
@@ -99,8 +95,8 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 		return "CallbackConfig" + this.handlers.stream().map(h -> h.getClass().getSimpleName()).toList();
 	}
 
-	/** One applied level, frozen; what travels in the advisor context. */
-	record Level(long sequence, HandlerSet handlers, List<String> tags, Map<String, Object> metadata,
+	/** One applied level, frozen: what its chain advisor carries. */
+	public record Level(long sequence, HandlerSet handlers, List<String> tags, Map<String, Object> metadata,
 			@Nullable String name) {
 
 		@Override

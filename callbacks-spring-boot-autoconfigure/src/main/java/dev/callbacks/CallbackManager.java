@@ -23,9 +23,9 @@ import org.springframework.util.Assert;
 /**
  * Holds the global handlers and the accounting (prices, observers), creates run trees and delivers their events.
  * <p>
- * The Spring AI adapter finds it in a request's advisor context under {@link #CONTEXT_KEY}; the auto-configuration
- * puts the application's manager there. A {@code ChatClient} the auto-configuration never saw uses
- * {@link #standalone()}, which has no global handlers.
+ * The Spring AI adapter's chain advisor carries it (the auto-configuration adds one with the application's manager
+ * to every {@code ChatClient}). A {@code ChatClient} the auto-configuration never saw uses {@link #standalone()},
+ * which has no global handlers.
  * <p>
  * Delivery: for each event, synchronous handlers are called in order on the calling thread (or, for reactive
  * runs with a {@link Builder#syncHandlerScheduler(Scheduler) sync-handler scheduler}, on that scheduler), and async
@@ -33,9 +33,6 @@ import org.springframework.util.Assert;
  * WARN, reported to the observers, and ignored unless it {@link BaseCallbackHandler#raiseError() raises errors}.
  */
 public final class CallbackManager {
-
-	/** Advisor-context key under which the adapter finds the manager. */
-	public static final String CONTEXT_KEY = "dev.callbacks.manager";
 
 	/** The name of chain runs when no level names them. */
 	public static final String DEFAULT_CHAIN_NAME = "chat_client";
@@ -85,38 +82,25 @@ public final class CallbackManager {
 		return result;
 	}
 
-	/** The manager in an advisor context, or {@link #standalone()}. */
-	public static CallbackManager from(Map<String, ? extends @Nullable Object> advisorContext) {
-		return (advisorContext.get(CONTEXT_KEY) instanceof CallbackManager manager) ? manager : standalone();
-	}
-
 	/** The prices used for cost. */
 	public ModelPrices prices() {
 		return this.prices;
 	}
 
 	/**
-	 * Creates the chain run of one {@code ChatClient} call: its handlers are the global ones followed by every
-	 * level found in {@code advisorContext}; its usage goes to the tracker current on this thread or in
-	 * {@code reactorContext}. No event is delivered yet.
+	 * Creates the chain run of one {@code ChatClient} call: its handlers are the global ones followed by those of
+	 * {@code levels} (client levels first, then request levels); its usage goes to the tracker current on this
+	 * thread or in {@code reactorContext}. No event is delivered yet.
+	 * @param parent the run the call is made from (a tool calling another client), if any
+	 * @param startedBy the advisor chain that runs the call: advisors of the same chain step aside
 	 */
-	public ChainRun newChainRun(Map<String, ? extends @Nullable Object> advisorContext,
-			@Nullable ContextView reactorContext, boolean streaming) {
-		List<CallbackConfig.Level> levels = null;
-		for (Map.Entry<String, ? extends @Nullable Object> entry : advisorContext.entrySet()) {
-			if (entry.getValue() instanceof CallbackConfig.Level level) {
-				if (levels == null) {
-					levels = new ArrayList<>(2);
-				}
-				levels.add(level);
-			}
-		}
+	public ChainRun newChainRun(List<CallbackConfig.Level> levels, @Nullable Run parent,
+			@Nullable ContextView reactorContext, boolean streaming, Object startedBy) {
 		HandlerSet handlers = this.globalHandlers;
 		String name = DEFAULT_CHAIN_NAME;
 		List<String> tags = List.of();
 		Map<String, Object> metadata = Map.of();
-		if (levels != null) {
-			levels.sort((a, b) -> Long.compare(a.sequence(), b.sequence()));
+		if (!levels.isEmpty()) {
 			List<String> allTags = new ArrayList<>();
 			Map<String, Object> allMetadata = new LinkedHashMap<>();
 			for (CallbackConfig.Level level : levels) {
@@ -134,7 +118,8 @@ public final class CallbackManager {
 			tags = List.copyOf(allTags);
 			metadata = Collections.unmodifiableMap(allMetadata);
 		}
-		return new ChainRun(this, handlers, name, tags, metadata, trackers(reactorContext), streaming);
+		return new ChainRun(this, handlers, (parent != null) ? parent.id() : null, name, tags, metadata,
+				trackers(reactorContext), streaming, startedBy);
 	}
 
 	// The innermost tracker wins (its runs count in its ancestors anyway); two unrelated ones both count.

@@ -6,6 +6,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;
@@ -17,8 +18,9 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.MessageType;
 
 /**
- * The root run of one {@code ChatClient} {@code call()} or {@code stream()}. Its LLM, tool and retriever runs are
- * its children; it sums their usage and hands it to the open {@link UsageTracker}s.
+ * The run of one {@code ChatClient} {@code call()} or {@code stream()}: the root of its tree (or, for a client called
+ * from inside another run, such as a tool, a child of that run). Its LLM, tool and retriever runs are its children;
+ * it sums their usage and hands it to the open {@link UsageTracker}s.
  */
 public final class ChainRun extends Run {
 
@@ -35,11 +37,20 @@ public final class ChainRun extends Run {
 	// Guarded by "this": LLM rounds of one chain are sequential, but a cancelled stream may race its last round.
 	private TokenUsage usage = TokenUsage.ZERO;
 
-	ChainRun(CallbackManager manager, HandlerSet handlers, String name, List<String> tags,
-			Map<String, Object> metadata, UsageTracker @Nullable [] trackers, boolean streaming) {
-		super(manager, handlers, null, name, tags, metadata, streaming);
+	// The advisor chain that runs this call: the identity by which duplicate advisors recognise their run.
+	private final Object startedBy;
+
+	ChainRun(CallbackManager manager, HandlerSet handlers, @Nullable UUID parentId, String name, List<String> tags,
+			Map<String, Object> metadata, UsageTracker @Nullable [] trackers, boolean streaming, Object startedBy) {
+		super(manager, handlers, parentId, name, tags, metadata, streaming);
 		this.trackers = trackers;
 		this.streaming = streaming;
+		this.startedBy = startedBy;
+	}
+
+	/** Whether this run was started for {@code advisorChain} (a duplicate advisor of the same call). */
+	public boolean isStartedBy(Object advisorChain) {
+		return this.startedBy == advisorChain;
 	}
 
 	@Override
@@ -104,15 +115,15 @@ public final class ChainRun extends Run {
 			inputs.put("input", input);
 		}
 		return emit(EventKind.CHAIN_START,
-				new ChainStartEvent(this.id, null, this.name, this.tags, this.metadata, Map.copyOf(inputs)));
+				new ChainStartEvent(this.id, this.parentId, this.name, this.tags, this.metadata, Map.copyOf(inputs)));
 	}
 
 	/**
 	 * Starts an LLM run, a child of this chain; deliver its start with {@link LlmRun#start()}. Adapters check
 	 * {@link #isFinished()} first: a chain that has ended (a cancelled stream) gets no new runs.
 	 */
-	public LlmRun newLlmRun(List<Message> messages, String model, boolean streaming) {
-		LlmRun run = new LlmRun(this, messages, model, streaming);
+	public LlmRun newLlmRun(List<Message> messages, String model, boolean streaming, Object startedBy) {
+		LlmRun run = new LlmRun(this, messages, model, streaming, startedBy);
 		this.activeLlmRun = run;
 		return run;
 	}
@@ -152,7 +163,7 @@ public final class ChainRun extends Run {
 		}
 		Map<String, Object> outputs = Map.of("output", (output != null) ? output : "", "usage", usage());
 		return emit(EventKind.CHAIN_END,
-				new ChainEndEvent(this.id, null, this.name, this.tags, this.metadata, outputs));
+				new ChainEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, outputs));
 	}
 
 	@Override
@@ -166,7 +177,7 @@ public final class ChainRun extends Run {
 		if (!finish() || !listens(EventKind.CHAIN_ERROR)) {
 			return Mono.empty();
 		}
-		return emit(EventKind.CHAIN_ERROR, new ChainErrorEvent(this.id, null, this.name, this.tags, this.metadata,
+		return emit(EventKind.CHAIN_ERROR, new ChainErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata,
 				error));
 	}
 

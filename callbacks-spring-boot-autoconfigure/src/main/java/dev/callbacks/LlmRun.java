@@ -58,13 +58,17 @@ public final class LlmRun extends Run {
 	// The provider's own usage object of the last report, kept for the aggregated response (native usage).
 	private @Nullable Usage reportedUsage;
 
-	LlmRun(ChainRun chain, List<Message> messages, String requestedModel, boolean streaming) {
+	// The advisor chain of this round: duplicate LLM advisors of the same round step aside.
+	private final Object startedBy;
+
+	LlmRun(ChainRun chain, List<Message> messages, String requestedModel, boolean streaming, Object startedBy) {
 		super(chain.manager, chain.handlers, chain.id, runName(requestedModel), chain.tags, chain.metadata,
 				streaming);
 		this.chain = chain;
 		this.messages = messages;
 		this.requestedModel = requestedModel;
 		this.streaming = streaming;
+		this.startedBy = startedBy;
 		this.startNanos = System.nanoTime();
 		if (streaming && (listens(EventKind.LLM_END) || chain.needsUsage())) {
 			this.text = new StringBuilder(TEXT_CAPACITY);
@@ -78,6 +82,11 @@ public final class LlmRun extends Run {
 	@Override
 	public ChainRun chain() {
 		return this.chain;
+	}
+
+	/** Whether this round was started for {@code advisorChain}. */
+	public boolean isStartedBy(Object advisorChain) {
+		return this.startedBy == advisorChain;
 	}
 
 	/** Delivers the chat-model start; await it before calling the model. */

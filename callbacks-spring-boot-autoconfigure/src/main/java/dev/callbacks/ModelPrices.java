@@ -35,8 +35,6 @@ public final class ModelPrices {
 
 	private static final String DEFAULTS_RESOURCE = "dev/callbacks/model-prices.properties";
 
-	private static final BigDecimal ONE_MILLION = BigDecimal.valueOf(1_000_000);
-
 	// Bounded: model names come from providers' responses, and an unbounded cache would be a leak.
 	private static final int MAX_CACHED_LOOKUPS = 1024;
 
@@ -95,12 +93,12 @@ public final class ModelPrices {
 
 	/** The price of {@code model}: exact, then longest prefix; {@code null} when none matches. */
 	public @Nullable Price lookup(String model) {
-		String key = model.toLowerCase(Locale.ROOT);
-		Price cached = this.lookups.get(key);
+		// Cached by the name as given, so that a repeated lookup allocates nothing (no lower-casing).
+		Price cached = this.lookups.get(model);
 		if (cached == null) {
-			cached = resolve(key);
+			cached = resolve(model.toLowerCase(Locale.ROOT));
 			if (this.lookups.size() < MAX_CACHED_LOOKUPS) {
-				this.lookups.put(key, cached);
+				this.lookups.put(model, cached);
 			}
 		}
 		return (cached != NO_PRICE) ? cached : null;
@@ -194,7 +192,8 @@ public final class ModelPrices {
 			BigDecimal micro = this.prompt.multiply(BigDecimal.valueOf(usage.promptTokens() - cached))
 				.add(cachedPrice.multiply(BigDecimal.valueOf(cached)))
 				.add(this.completion.multiply(BigDecimal.valueOf(usage.completionTokens())));
-			return micro.divide(ONE_MILLION).stripTrailingZeros();
+			// Exact, and cheap: dividing by a power of ten only moves the decimal point.
+			return micro.movePointLeft(6);
 		}
 
 	}

@@ -33,6 +33,15 @@ final class RunScope {
 	static Run.Scope open(Run run) {
 		Run previous = CURRENT.get();
 		CURRENT.set(run);
+		// Code of the run (a tool on a worker thread) that calls another ChatClient counts in the same trackers.
+		UsageTracker[] trackers = run.chain().trackers();
+		if (trackers != null && UsageTracker.currentOrNull() == null) {
+			UsageTracker.makeCurrent(trackers[0]);
+			return () -> {
+				set(previous);
+				UsageTracker.makeCurrent(null);
+			};
+		}
 		return () -> set(previous);
 	}
 

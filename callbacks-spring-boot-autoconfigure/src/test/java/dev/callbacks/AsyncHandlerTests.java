@@ -11,8 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.callbacks.ai.ChainRunAdvisor;
-import dev.callbacks.ai.LlmRunAdvisor;
+import dev.callbacks.ai.CallbackAdvisors;
 import dev.callbacks.event.CallbackEvent;
 import dev.callbacks.event.ChainErrorEvent;
 import dev.callbacks.event.ChatModelStartEvent;
@@ -49,8 +48,7 @@ class AsyncHandlerTests {
 			.observers(List.of(new MicrometerCallbackObserver(this.registry)))
 			.build();
 		return ChatClient.builder(this.model)
-			.defaultAdvisors(spec -> spec.advisors(ChainRunAdvisor.INSTANCE, LlmRunAdvisor.INSTANCE)
-				.param(CallbackManager.CONTEXT_KEY, manager))
+			.defaultAdvisors(CallbackAdvisors.of(manager))
 			.defaultAdvisors(Callbacks.handlers(handlers))
 			.build();
 	}
@@ -208,8 +206,7 @@ class AsyncHandlerTests {
 			.syncHandlerScheduler(reactor.core.scheduler.Schedulers.newBoundedElastic(2, 100, "test-sync-handlers"))
 			.build();
 		ChatClient client = ChatClient.builder(this.model)
-			.defaultAdvisors(spec -> spec.advisors(ChainRunAdvisor.INSTANCE, LlmRunAdvisor.INSTANCE)
-				.param(CallbackManager.CONTEXT_KEY, manager))
+			.defaultAdvisors(CallbackAdvisors.of(manager))
 			.defaultAdvisors(Callbacks.handlers(slowSync))
 			.build();
 

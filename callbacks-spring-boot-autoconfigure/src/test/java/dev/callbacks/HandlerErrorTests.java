@@ -2,8 +2,7 @@ package dev.callbacks;
 
 import java.util.List;
 
-import dev.callbacks.ai.ChainRunAdvisor;
-import dev.callbacks.ai.LlmRunAdvisor;
+import dev.callbacks.ai.CallbackAdvisors;
 import dev.callbacks.ai.TracedDocumentRetriever;
 import dev.callbacks.event.CallbackEvent;
 import dev.callbacks.metrics.LlmMeters;
@@ -42,8 +41,7 @@ class HandlerErrorTests {
 
 	private ChatClient client(BaseCallbackHandler handler) {
 		return ChatClient.builder(this.model)
-			.defaultAdvisors(spec -> spec.advisors(ChainRunAdvisor.INSTANCE, LlmRunAdvisor.INSTANCE)
-				.param(CallbackManager.CONTEXT_KEY, this.manager))
+			.defaultAdvisors(CallbackAdvisors.of(this.manager))
 			.defaultAdvisors(Callbacks.handlers(handler, this.witness))
 			.build();
 	}

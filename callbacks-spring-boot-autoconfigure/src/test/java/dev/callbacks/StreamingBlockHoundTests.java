@@ -6,8 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.callbacks.ai.ChainRunAdvisor;
-import dev.callbacks.ai.LlmRunAdvisor;
+import dev.callbacks.ai.CallbackAdvisors;
 import dev.callbacks.event.ChatModelStartEvent;
 import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.event.LlmNewTokenEvent;
@@ -125,8 +124,7 @@ class StreamingBlockHoundTests {
 			.observers(List.of(new MicrometerCallbackObserver(new SimpleMeterRegistry())))
 			.build();
 		return ChatClient.builder(this.model)
-			.defaultAdvisors(spec -> spec.advisors(ChainRunAdvisor.INSTANCE, LlmRunAdvisor.INSTANCE)
-				.param(CallbackManager.CONTEXT_KEY, manager))
+			.defaultAdvisors(CallbackAdvisors.of(manager))
 			.defaultAdvisors(Callbacks.handlers(handlers))
 			.build();
 	}

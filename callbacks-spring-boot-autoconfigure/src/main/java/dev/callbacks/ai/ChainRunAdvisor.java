@@ -1,17 +1,21 @@
 package dev.callbacks.ai;
 
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
+import dev.callbacks.CallbackConfig;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.ChainRun;
 import dev.callbacks.Run;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.util.context.ContextView;
 
 import org.springframework.ai.chat.client.ChatClientRequest;
 import org.springframework.ai.chat.client.ChatClientResponse;
+import org.springframework.ai.chat.client.advisor.api.Advisor;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
 import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
@@ -23,24 +27,52 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
 import org.springframework.ai.tool.ToolCallback;
 import org.springframework.core.Ordered;
+import org.springframework.util.Assert;
 
 /**
  * Turns one {@code ChatClient} {@code call()} or {@code stream()} into a chain run. Ordered first, so it sees the
  * whole exchange once — memory, retrieval and every tool round happen inside it — and wraps the request's tools so
  * that each execution becomes a tool run.
  * <p>
- * It may sit in a chain more than once (the auto-configuration and a {@code CallbackConfig} both add it): the
- * first one runs, the others see the chain run in the request context and step aside.
+ * A chain may hold several of these: one from the auto-configuration (carrying the application's
+ * {@link CallbackManager}) and one per {@link CallbackConfig} applied to the client or the request (carrying that
+ * level's handlers). The first to run reads them all from the advisor chain, starts the chain run, and the others
+ * step aside. Nothing is put in the request's advisor context (Spring AI copies it for every streamed chunk at every
+ * advisor), except the chain run when a handler listens to retrievals: Spring AI's RAG advisor hands that context to
+ * retrievers, which may run where no thread-local reaches.
  */
 public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
-	/** The one instance; it is stateless. */
-	public static final ChainRunAdvisor INSTANCE = new ChainRunAdvisor();
+	/** An advisor that carries nothing: callbacks with the standalone manager and the levels in the chain. */
+	public static final ChainRunAdvisor INSTANCE = new ChainRunAdvisor(null, null);
 
-	/** Request-context key of the chain run, for the advisors and decorators inside it. */
+	/** Request-context key of the chain run, set only when a handler listens to retrievals. */
 	public static final String CHAIN_RUN_KEY = "dev.callbacks.chain-run";
 
-	private ChainRunAdvisor() {
+	private final @Nullable CallbackManager manager;
+
+	private final CallbackConfig.@Nullable Level level;
+
+	private ChainRunAdvisor(@Nullable CallbackManager manager, CallbackConfig.@Nullable Level level) {
+		this.manager = manager;
+		this.level = level;
+	}
+
+	/** The advisor of an application's manager: its global handlers, observers and prices. */
+	public static ChainRunAdvisor of(CallbackManager manager) {
+		Assert.notNull(manager, "manager must not be null");
+		return new ChainRunAdvisor(manager, null);
+	}
+
+	/** The advisor of one applied {@link CallbackConfig}. */
+	public static ChainRunAdvisor of(CallbackConfig.Level level) {
+		Assert.notNull(level, "level must not be null");
+		return new ChainRunAdvisor(null, level);
+	}
+
+	/** The manager this advisor carries, if any. */
+	public @Nullable CallbackManager manager() {
+		return this.manager;
 	}
 
 	@Override
@@ -55,10 +87,11 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
-		if (request.context().get(CHAIN_RUN_KEY) != null) {
+		Run current = Run.current();
+		if (current != null && current.chain().isStartedBy(chain)) {
 			return chain.nextCall(request);
 		}
-		ChainRun run = CallbackManager.from(request.context()).newChainRun(request.context(), null, false);
+		ChainRun run = newChainRun(chain.getCallAdvisors(), current, null, false, chain);
 		if (run.isInert()) {
 			return chain.nextCall(request);
 		}
@@ -83,12 +116,12 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
-		if (request.context().get(CHAIN_RUN_KEY) != null) {
-			return chain.nextStream(request);
-		}
 		return Flux.deferContextual(reactorContext -> {
-			ChainRun run = CallbackManager.from(request.context()).newChainRun(request.context(), reactorContext,
-					true);
+			Run current = currentRun(reactorContext);
+			if (current != null && current.chain().isStartedBy(chain)) {
+				return chain.nextStream(request);
+			}
+			ChainRun run = newChainRun(chain.getStreamAdvisors(), current, reactorContext, true, chain);
 			if (run.isInert()) {
 				return chain.nextStream(request);
 			}
@@ -103,12 +136,47 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 					}
 				});
 			}
-			// Code inside the stream (retrievers, custom events) finds the run through the Reactor context, and
-			// through the thread when automatic context propagation is on.
+			// The advisors inside (and code they run) find the run in the Reactor context, and on the thread when
+			// automatic context propagation is on.
 			body = body.contextWrite(context -> context.put(Run.CONTEXT_KEY, run));
 			return RunLifecycle.around(run.start(request.prompt().getInstructions()), body,
 					() -> run.end((output != null) ? output.toString() : null), run::error, run::cancel);
 		});
+	}
+
+	static @Nullable Run currentRun(ContextView reactorContext) {
+		Run inContext = reactorContext.getOrDefault(Run.CONTEXT_KEY, null);
+		return (inContext != null) ? inContext : Run.current();
+	}
+
+	// The chain's advisors carry the manager and the levels.
+	private static ChainRun newChainRun(List<? extends Advisor> advisors, @Nullable Run parent,
+			@Nullable ContextView reactorContext, boolean streaming, Object startedBy) {
+		CallbackManager manager = null;
+		List<CallbackConfig.Level> levels = null;
+		for (Advisor advisor : advisors) {
+			if (advisor instanceof ChainRunAdvisor chainAdvisor) {
+				if (manager == null) {
+					manager = chainAdvisor.manager;
+				}
+				if (chainAdvisor.level != null) {
+					if (levels == null) {
+						levels = new ArrayList<>(2);
+					}
+					levels.add(chainAdvisor.level);
+				}
+			}
+		}
+		if (manager == null) {
+			manager = CallbackManager.standalone();
+		}
+		if (levels != null && levels.size() > 1) {
+			// Not the chain's order: Spring AI's chain reverses advisors of equal order. A level's sequence is when
+			// it was applied, and a client is configured before its requests are made.
+			levels.sort(Comparator.comparingLong(CallbackConfig.Level::sequence));
+		}
+		return manager.newChainRun((levels != null) ? levels : List.of(), parent, reactorContext, streaming,
+				startedBy);
 	}
 
 	private static ChatClientRequest enter(ChatClientRequest request, ChainRun run) {
@@ -119,16 +187,19 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 				prompt = withTools;
 			}
 		}
-		return withContext(request, prompt, CHAIN_RUN_KEY, run);
-	}
-
-	/**
-	 * A copy of {@code request} with one more context entry. Not {@code request.mutate()}, which deep-copies every
-	 * message; and not a put into the request's own context, which outer advisors may pass down more than once
-	 * (a retrying advisor): each pass must get runs of its own.
-	 */
-	static ChatClientRequest withContext(ChatClientRequest request, Prompt prompt, String key, Object value) {
-		return ChatClientRequest.builder().prompt(prompt).context(request.context()).context(key, value).build();
+		if (!run.wantsRetrieverRuns()) {
+			return (prompt != request.prompt()) ? ChatClientRequest.builder()
+				.prompt(prompt)
+				.context(request.context())
+				.build() : request;
+		}
+		// Not request.mutate(), which deep-copies every message; not a put into the request's own context, which
+		// an outer advisor may pass down again (a retry): each pass must get a run of its own.
+		return ChatClientRequest.builder()
+			.prompt(prompt)
+			.context(request.context())
+			.context(CHAIN_RUN_KEY, run)
+			.build();
 	}
 
 	// Every tool of the request is wrapped for this run only; the model still sees the same definitions.
@@ -158,9 +229,15 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		return (generation != null) ? generation.getOutput().getText() : null;
 	}
 
-	/** The chain run of a request, if a chain advisor has started one. */
+	/** The chain run a request context carries (only when a handler listens to retrievals). */
 	static @Nullable ChainRun chainRunOf(Map<String, ? extends @Nullable Object> context) {
 		return (context.get(CHAIN_RUN_KEY) instanceof ChainRun run) ? run : null;
+	}
+
+	@Override
+	public String toString() {
+		return (this.manager != null) ? "ChainRunAdvisor[application]"
+				: (this.level != null) ? "ChainRunAdvisor[" + this.level + "]" : "ChainRunAdvisor";
 	}
 
 }

@@ -3,6 +3,8 @@ package dev.callbacks.ai;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.ChainRun;
 import dev.callbacks.LlmRun;
+import dev.callbacks.Run;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -21,6 +23,10 @@ import org.springframework.core.Ordered;
  * Turns each model round trip into an LLM run. Ordered last before the model, after Spring AI's tool-calling
  * advisor, so it sees every round of a tool-calling exchange and the prompt exactly as sent.
  * <p>
+ * It finds its chain run where the chain advisor left it: on the thread for {@code call()}, in the Reactor context
+ * for {@code stream()}. Several instances in one chain are harmless: the first makes the round's run current, the
+ * others see it (for the same advisor chain) and step aside.
+ * <p>
  * Streams: tokens are delivered as chunks arrive; usage is read from every chunk, not only the one with a finish
  * reason, because OpenAI reports it in a final chunk that has none.
  */
@@ -28,9 +34,6 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	/** The one instance; it is stateless. */
 	public static final LlmRunAdvisor INSTANCE = new LlmRunAdvisor();
-
-	/** Request-context key of the LLM run of the round. */
-	public static final String LLM_RUN_KEY = "dev.callbacks.llm-run";
 
 	private LlmRunAdvisor() {
 	}
@@ -47,15 +50,15 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public ChatClientResponse adviseCall(ChatClientRequest request, CallAdvisorChain chain) {
-		ChainRun chainRun = ChainRunAdvisor.chainRunOf(request.context());
-		if (chainRun == null || chainRun.isFinished() || request.context().get(LLM_RUN_KEY) != null) {
+		ChainRun chainRun = chainRunFor(Run.current(), chain);
+		if (chainRun == null) {
 			return chain.nextCall(request);
 		}
-		LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), false);
+		LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), false, chain);
 		CallbackManager.await(run.start());
 		ChatClientResponse response;
-		try {
-			response = chain.nextCall(ChainRunAdvisor.withContext(request, request.prompt(), LLM_RUN_KEY, run));
+		try (Run.Scope scope = run.makeCurrent()) {
+			response = chain.nextCall(request);
 		}
 		catch (RuntimeException | Error ex) {
 			try {
@@ -73,19 +76,14 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public Flux<ChatClientResponse> adviseStream(ChatClientRequest request, StreamAdvisorChain chain) {
-		ChainRun chainRun = ChainRunAdvisor.chainRunOf(request.context());
-		if (chainRun == null || request.context().get(LLM_RUN_KEY) != null) {
-			return chain.nextStream(request);
-		}
-		return Flux.defer(() -> {
-			if (chainRun.isFinished()) {
-				// A round Spring AI starts after the stream was cancelled (its tool finished late): the chain
-				// has ended, so the round stays silent rather than deliver events after the chain's error.
+		return Flux.deferContextual(reactorContext -> {
+			ChainRun chainRun = chainRunFor(ChainRunAdvisor.currentRun(reactorContext), chain);
+			if (chainRun == null) {
 				return chain.nextStream(request);
 			}
-			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true);
-			Flux<ChatClientResponse> body = chain
-				.nextStream(ChainRunAdvisor.withContext(request, request.prompt(), LLM_RUN_KEY, run));
+			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true,
+					chain);
+			Flux<ChatClientResponse> body = chain.nextStream(request);
 			if (run.awaitsTokens()) {
 				// Async token handlers: the next chunk waits for them, which keeps tokens in order per handler.
 				body = body.concatMap(response -> {
@@ -96,11 +94,27 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			else {
 				body = body.doOnNext(response -> onChunk(run, response));
 			}
+			body = body.contextWrite(context -> context.put(Run.CONTEXT_KEY, run));
 			return RunLifecycle.around(run.start(), body, run::endStream, run::error, run::cancel);
 		});
 	}
 
-	private static @org.jspecify.annotations.Nullable Mono<Void> onChunk(LlmRun run, ChatClientResponse response) {
+	/**
+	 * The chain run a round belongs to, or {@code null} when there is none to report to: no chain advisor ran, the
+	 * chain has ended (a round Spring AI starts after a cancelled stream's tool finished), or another instance of
+	 * this advisor already runs this round.
+	 */
+	private static @Nullable ChainRun chainRunFor(@Nullable Run current, Object advisorChain) {
+		if (current == null || current.chain().isFinished()) {
+			return null;
+		}
+		if (current instanceof LlmRun round && round.isStartedBy(advisorChain)) {
+			return null;
+		}
+		return current.chain();
+	}
+
+	private static @Nullable Mono<Void> onChunk(LlmRun run, ChatClientResponse response) {
 		ChatResponse chunk = response.chatResponse();
 		return (chunk != null) ? run.onChunk(chunk, Usages.from(chunk)) : null;
 	}

@@ -10,6 +10,7 @@ import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.ModelPrices;
+import dev.callbacks.ai.CallbackAdvisors;
 import dev.callbacks.ai.RetrievalInterceptor;
 import dev.callbacks.handlers.FileCallbackHandler;
 import dev.callbacks.handlers.StdOutCallbackHandler;
@@ -97,7 +98,7 @@ public final class CallbacksAutoConfiguration {
 
 	@Bean
 	ChatClientBuilderCustomizer callbacksChatClientBuilderCustomizer(CallbackManager callbackManager) {
-		return builder -> builder.defaultAdvisors(CallbacksChatClients.advisors(callbackManager));
+		return builder -> builder.defaultAdvisors(CallbackAdvisors.of(callbackManager));
 	}
 
 	@Bean

@@ -1,6 +1,7 @@
 package dev.callbacks.autoconfigure;
 
 import dev.callbacks.CallbackManager;
+import dev.callbacks.ai.CallbackAdvisors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -26,7 +27,7 @@ final class CallbacksChatClientPostProcessor implements BeanPostProcessor {
 
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
-		if (!(bean instanceof ChatClient client) || CallbacksChatClients.hasCallbacks(client)) {
+		if (!(bean instanceof ChatClient client) || CallbackAdvisors.isApplied(client)) {
 			return bean;
 		}
 		CallbackManager manager = this.callbackManager.getIfAvailable();
@@ -34,7 +35,7 @@ final class CallbacksChatClientPostProcessor implements BeanPostProcessor {
 			return bean;
 		}
 		try {
-			return client.mutate().defaultAdvisors(CallbacksChatClients.advisors(manager)).build();
+			return client.mutate().defaultAdvisors(CallbackAdvisors.of(manager)).build();
 		}
 		catch (RuntimeException ex) {
 			logger.warn("ChatClient bean '{}' ({}) cannot be rebuilt with mutate(), so the global callback handlers "

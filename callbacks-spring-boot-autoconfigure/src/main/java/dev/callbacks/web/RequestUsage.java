@@ -23,7 +23,7 @@ public final class RequestUsage {
 	/** {@code prompt=12, completion=40, total=52, cost=0.000031}. */
 	public static String headerValue(UsageTracker tracker) {
 		return "prompt=" + tracker.promptTokens() + ", completion=" + tracker.completionTokens() + ", total="
-				+ tracker.totalTokens() + ", cost=" + tracker.totalCost().toPlainString();
+				+ tracker.totalTokens() + ", cost=" + tracker.totalCost().stripTrailingZeros().toPlainString();
 	}
 
 	/** Whether any LLM run was counted, so that requests without one leave no trace in the meters. */

@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import dev.callbacks.Callbacks;
 import dev.callbacks.TokenUsage;
+import dev.callbacks.UsageTracker;
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;
 import dev.callbacks.event.ChainStartEvent;
@@ -293,6 +294,44 @@ class RunTreeTests {
 				"llm_end", "chain_end");
 		List<ChatModelStartEvent> attempts = this.handler.events(ChatModelStartEvent.class);
 		assertThat(attempts.get(0).runId()).isNotEqualTo(attempts.get(1).runId());
+	}
+
+	@Test
+	void aClientCalledFromInsideAToolIsAChainRunUnderTheToolRunAndCounted() {
+		ScriptedChatModel inner = new ScriptedChatModel().respondWith(prompt -> Reply.text("fresh").usage(7, 1));
+		ChatClient advisor = ChatClient.builder(inner).defaultAdvisors(Callbacks.handlers(this.handler)).build();
+		this.model.respondWith(prompt -> (prompt.getInstructions().size() == 1)
+				? Reply.toolCall("ask_florist", "{\"question\":\"roses?\"}").usage(20, 5)
+				: Reply.text("The florist says fresh.").usage(30, 6));
+		FloristTools tools = new FloristTools(advisor);
+
+		try (UsageTracker usage = UsageTracker.start()) {
+			client().prompt("Are the roses fresh?").tools(tools).stream().content().blockLast();
+
+			assertThat(usage.totalTokens()).isEqualTo(25 + 36 + 8);
+			assertThat(usage.successfulRequests()).isEqualTo(3);
+		}
+		List<ChainStartEvent> chains = this.handler.events(ChainStartEvent.class);
+		assertThat(chains).hasSize(2);
+		UUID toolRun = this.handler.single(ToolStartEvent.class).runId();
+		assertThat(chains.get(0).parentRunId()).isNull();
+		assertThat(chains.get(1).parentRunId()).isEqualTo(toolRun);
+		assertThat(this.handler.kindsOf(chains.get(1).runId())).containsExactly("chain_start", "chain_end");
+	}
+
+	static class FloristTools {
+
+		private final ChatClient florist;
+
+		FloristTools(ChatClient florist) {
+			this.florist = florist;
+		}
+
+		@Tool(name = "ask_florist", description = "Ask the florist")
+		String askFlorist(String question) {
+			return this.florist.prompt(question).call().content();
+		}
+
 	}
 
 	@Test

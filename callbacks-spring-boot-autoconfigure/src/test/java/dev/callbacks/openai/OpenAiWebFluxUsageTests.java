@@ -242,7 +242,7 @@ class OpenAiWebFluxUsageTests {
 		BigDecimal cost = ModelPrices.defaults().cost(MODEL, usage);
 		assertThat(cost).isNotNull();
 		return "prompt=" + usage.promptTokens() + ", completion=" + usage.completionTokens() + ", total="
-				+ usage.totalTokens() + ", cost=" + cost.toPlainString();
+				+ usage.totalTokens() + ", cost=" + cost.stripTrailingZeros().toPlainString();
 	}
 
 	@SpringBootConfiguration
