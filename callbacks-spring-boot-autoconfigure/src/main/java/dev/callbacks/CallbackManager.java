@@ -6,6 +6,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import dev.callbacks.event.CallbackEvent;
@@ -137,6 +138,22 @@ public final class CallbackManager {
 			return new UsageTracker[] { onThread };
 		}
 		return new UsageTracker[] { onThread, inContext };
+	}
+
+	// Requested models whose streams reported usage last time; bounded like the map above.
+	private final Set<String> streamsReportingUsage = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+	boolean streamsReportUsage(String requestedModel) {
+		return this.streamsReportingUsage.contains(requestedModel);
+	}
+
+	void streamsReportUsage(String requestedModel, boolean reported) {
+		if (!reported) {
+			this.streamsReportingUsage.remove(requestedModel);
+		}
+		else if (this.streamsReportingUsage.size() < 256 && !this.streamsReportingUsage.contains(requestedModel)) {
+			this.streamsReportingUsage.add(requestedModel);
+		}
 	}
 
 	void answeredAs(String requested, String answered) {

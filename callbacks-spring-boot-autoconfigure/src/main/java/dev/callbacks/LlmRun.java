@@ -40,6 +40,9 @@ public final class LlmRun extends Run {
 
 	private final long startNanos;
 
+	// When the model was called: after the start handlers, so that time to first token is the model's alone.
+	private long modelCalledNanos;
+
 	// Stream state: chunks of one round arrive one at a time (Reactor's serial onNext), so no locking.
 	private long firstTokenNanos = -1;
 
@@ -70,7 +73,11 @@ public final class LlmRun extends Run {
 		this.streaming = streaming;
 		this.startedBy = startedBy;
 		this.startNanos = System.nanoTime();
-		if (streaming && (listens(EventKind.LLM_END) || chain.needsUsage())) {
+		this.modelCalledNanos = this.startNanos;
+		// The text is collected for end handlers, and for an estimate if the provider reports no usage; a model
+		// whose streams have reported usage is not expected to stop, so nothing is collected per token for it.
+		if (streaming && (listens(EventKind.LLM_END)
+				|| (chain.needsUsage() && !this.manager.streamsReportUsage(requestedModel)))) {
 			this.text = new StringBuilder(TEXT_CAPACITY);
 		}
 	}
@@ -96,6 +103,11 @@ public final class LlmRun extends Run {
 		}
 		return emit(EventKind.CHAT_MODEL_START, new ChatModelStartEvent(this.id, this.parentId, this.name, this.tags,
 				this.metadata, this.messages, this.requestedModel, this.streaming));
+	}
+
+	/** Marks the moment the model is called, once the start event has been delivered. */
+	public void modelCalled() {
+		this.modelCalledNanos = System.nanoTime();
 	}
 
 	/** Whether token events need awaiting (some async handler listens), so chunks must be delivered in sequence. */
@@ -178,7 +190,8 @@ public final class LlmRun extends Run {
 		}
 		String model = answeringModel(this.lastMetadata);
 		String completion = (this.text != null) ? this.text.toString() : "";
-		TokenUsage roundUsage = (this.reported != null) ? this.reported : estimateIfNeeded(model, () -> completion);
+		this.manager.streamsReportUsage(this.requestedModel, this.reported != null);
+		TokenUsage roundUsage = (this.reported != null) ? this.reported : estimateStream(model, completion);
 		account(model, roundUsage, true);
 		if (!listens(EventKind.LLM_END)) {
 			return Mono.empty();
@@ -220,6 +233,17 @@ public final class LlmRun extends Run {
 		return this.manager.answeringModel(runName(this.requestedModel));
 	}
 
+	private TokenUsage estimateStream(String model, String completion) {
+		if (this.text == null && this.chain.needsUsage()) {
+			// A model that used to report usage did not this time, and its text was not collected: count the prompt
+			// with the tokenizer and one completion token per streamed chunk (providers stream about one each).
+			TokenUsage prompt = TokenEstimator.estimate(model, this.messages, "");
+			return new TokenUsage(prompt.promptTokens(), this.tokenIndex, prompt.promptTokens() + this.tokenIndex,
+					0, 0, true);
+		}
+		return estimateIfNeeded(model, () -> completion);
+	}
+
 	private TokenUsage estimateIfNeeded(String model, java.util.function.Supplier<String> completion) {
 		if (!this.chain.needsUsage()) {
 			return TokenUsage.ZERO;
@@ -243,7 +267,7 @@ public final class LlmRun extends Run {
 		if (observed) {
 			long now = System.nanoTime();
 			this.manager.observe(new LlmRunRecord(this.chain.name, model, roundUsage, cost, success, this.streaming,
-					now - this.startNanos, (this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.startNanos : -1,
+					now - this.startNanos, (this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1,
 					this.metadata));
 		}
 	}

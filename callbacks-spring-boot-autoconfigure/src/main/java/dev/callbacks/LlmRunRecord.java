@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param success whether the run ended without error or cancellation
  * @param streaming whether the round was streamed
  * @param durationNanos from the start event to the end or error
- * @param timeToFirstTokenNanos for a stream, from the start event to the first token; {@code -1} otherwise
+ * @param timeToFirstTokenNanos for a stream, from calling the model (after the start handlers) to the first token;
+ * {@code -1} otherwise
  * @param metadata the run's metadata, for attribution tags
  */
 public record LlmRunRecord(String client, String model, TokenUsage usage, @Nullable BigDecimal cost, boolean success,

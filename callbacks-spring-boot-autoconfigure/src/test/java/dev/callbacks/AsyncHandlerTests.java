@@ -172,6 +172,18 @@ class AsyncHandlerTests {
 	}
 
 	@Test
+	void timeToFirstTokenIsTheModelsTimeNotTheStartHandlers() {
+		this.model.respondWith(prompt -> Reply.tokens("a", "b").usage(1, 2)).tokenDelay(Duration.ofMillis(20));
+		ChatClient client = client(Duration.ofSeconds(10), new FlowerShopAsyncHandler(HALF_SECOND));
+
+		client.prompt("x").stream().content().blockLast();
+
+		io.micrometer.core.instrument.Timer ttft = this.registry.get(LlmMeters.TIME_TO_FIRST_TOKEN).timer();
+		assertThat(ttft.count()).isOne();
+		assertThat(ttft.max(java.util.concurrent.TimeUnit.MILLISECONDS)).isGreaterThanOrEqualTo(20).isLessThan(400);
+	}
+
+	@Test
 	void aFailingAsyncHandlerThatRaisesFailsTheStream() {
 		this.model.respondWith(prompt -> Reply.tokens("x").usage(1, 1));
 		AsyncCallbackHandler raising = new AsyncCallbackHandler() {

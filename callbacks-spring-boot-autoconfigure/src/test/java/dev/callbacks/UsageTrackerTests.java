@@ -200,6 +200,24 @@ class UsageTrackerTests {
 	}
 
 	@Test
+	void aStreamThatStopsReportingUsageIsStillCountedAsAnEstimate() {
+		this.model.then(Reply.tokens("a", "b").usage(7, 2))
+			.then(Reply.tokens("c", "d", "e").usage(1, 1).noUsageInStream());
+
+		try (UsageTracker usage = UsageTracker.start()) {
+			this.client.prompt("first").stream().content().blockLast();
+			// The model reported usage, so its next stream's text is not collected; it then reports none.
+			this.client.prompt("second").stream().content().blockLast();
+
+			TokenUsage counted = usage.byModel().get(ScriptedChatModel.MODEL);
+			assertThat(counted.estimated()).isTrue();
+			assertThat(counted.completionTokens()).isEqualTo(2 + 3);
+			// "second" is one token, plus 3 for the message and 3 to prime the reply
+			assertThat(counted.promptTokens()).isEqualTo(7 + 7);
+		}
+	}
+
+	@Test
 	void trackerWorksWithoutAnyCallbackHandlerOnTheClient() {
 		this.model.then(Reply.text("ok").usage(3, 2));
 		ChatClient bare = ChatClient.builder(this.model)

@@ -49,6 +49,12 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 	/** Request-context key of the chain run, set only when a handler listens to retrievals. */
 	public static final String CHAIN_RUN_KEY = "dev.callbacks.chain-run";
 
+	/**
+	 * Reactor-context key under which streams find their run (chain, then LLM round). Unlike {@link Run#CONTEXT_KEY}
+	 * no thread-local accessor is registered for it, so Reactor does not restore it on every chunk.
+	 */
+	static final String STREAM_RUN_KEY = "dev.callbacks.stream-run";
+
 	private final @Nullable CallbackManager manager;
 
 	private final CallbackConfig.@Nullable Level level;
@@ -136,16 +142,18 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 					}
 				});
 			}
-			// The advisors inside (and code they run) find the run in the Reactor context, and on the thread when
-			// automatic context propagation is on.
-			body = body.contextWrite(context -> context.put(Run.CONTEXT_KEY, run));
+			// The advisors inside find the run in the Reactor context. Code they run (a vector store searched on a
+			// worker thread) finds it on the thread when automatic context propagation is on, but only under the
+			// key with a thread-local accessor, which Reactor restores for every chunk: only when someone listens.
+			body = body.contextWrite(context -> run.wantsRetrieverRuns()
+					? context.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run) : context.put(STREAM_RUN_KEY, run));
 			return RunLifecycle.around(run.start(request.prompt().getInstructions()), body,
 					() -> run.end((output != null) ? output.toString() : null), run::error, run::cancel);
 		});
 	}
 
 	static @Nullable Run currentRun(ContextView reactorContext) {
-		Run inContext = reactorContext.getOrDefault(Run.CONTEXT_KEY, null);
+		Run inContext = reactorContext.getOrDefault(STREAM_RUN_KEY, null);
 		return (inContext != null) ? inContext : Run.current();
 	}
 

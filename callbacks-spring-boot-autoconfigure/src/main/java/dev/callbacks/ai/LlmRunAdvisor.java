@@ -56,6 +56,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 		}
 		LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), false, chain);
 		CallbackManager.await(run.start());
+		run.modelCalled();
 		ChatClientResponse response;
 		try (Run.Scope scope = run.makeCurrent()) {
 			response = chain.nextCall(request);
@@ -83,7 +84,11 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			}
 			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true,
 					chain);
-			Flux<ChatClientResponse> body = chain.nextStream(request);
+			Flux<ChatClientResponse> next = chain.nextStream(request);
+			Flux<ChatClientResponse> body = Flux.defer(() -> {
+				run.modelCalled();
+				return next;
+			});
 			if (run.awaitsTokens()) {
 				// Async token handlers: the next chunk waits for them, which keeps tokens in order per handler.
 				body = body.concatMap(response -> {
@@ -94,7 +99,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			else {
 				body = body.doOnNext(response -> onChunk(run, response));
 			}
-			body = body.contextWrite(context -> context.put(Run.CONTEXT_KEY, run));
+			body = body.contextWrite(context -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run));
 			return RunLifecycle.around(run.start(), body, run::endStream, run::error, run::cancel);
 		});
 	}

@@ -111,7 +111,7 @@ public final class CallbacksAutoConfiguration {
 	@ConditionalOnBooleanProperty("callbacks.verbose")
 	StdOutCallbackHandler stdOutCallbackHandler(CallbacksProperties properties) {
 		warnIfContent(properties, "callbacks.verbose");
-		return new StdOutCallbackHandler(System.out, properties.isIncludeContent());
+		return new StdOutCallbackHandler(properties.isIncludeContent());
 	}
 
 	@Bean(destroyMethod = "close")

@@ -8,6 +8,8 @@ import dev.callbacks.web.UsageTrackerArgumentResolver;
 import dev.callbacks.web.UsageTrackingServletFilter;
 import dev.callbacks.web.UsageTrackingWebFilter;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,6 +23,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplicat
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.reactive.config.WebFluxConfigurer;
 import org.springframework.web.reactive.result.method.annotation.ArgumentResolverConfigurer;
@@ -42,6 +45,8 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 @ConditionalOnBooleanProperty(name = "callbacks.usage.per-request", matchIfMissing = true)
 @EnableConfigurationProperties(CallbacksProperties.class)
 public final class CallbacksWebAutoConfiguration {
+
+	private static final Logger logger = LoggerFactory.getLogger(CallbacksWebAutoConfiguration.class);
 
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
@@ -66,7 +71,13 @@ public final class CallbacksWebAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		UsageTrackingWebFilter usageTrackingWebFilter(CallbacksProperties properties,
-				ObjectProvider<RequestUsage.Recorder> recorder) {
+				ObjectProvider<RequestUsage.Recorder> recorder, Environment environment) {
+			if (!"auto".equalsIgnoreCase(environment.getProperty("spring.reactor.context-propagation", "limited"))) {
+				// The tracker lives in the request's Reactor context; a blocking call() offloaded to another
+				// scheduler only sees it on its thread when Reactor restores thread-locals automatically.
+				logger.info("Per-request usage trackers reach ChatClient.stream(); for call() made on another "
+						+ "scheduler in a WebFlux handler, set spring.reactor.context-propagation=auto");
+			}
 			return new UsageTrackingWebFilter(properties.getUsage().isHttpHeader(), recorder.getIfAvailable());
 		}
 

@@ -5,6 +5,7 @@ import java.io.PrintStream;
 import dev.callbacks.event.CallbackEvent;
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainStartEvent;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -22,11 +23,21 @@ import org.springframework.util.Assert;
  */
 public class StdOutCallbackHandler extends EventLineHandler {
 
-	private final PrintStream out;
+	// Null: whatever System.out is when printing (it may be replaced after start-up, as LangChain's print sees).
+	private final @Nullable PrintStream out;
 
 	/** Prints to {@code System.out} without prompt or completion text. */
 	public StdOutCallbackHandler() {
-		this(System.out, false);
+		this(false);
+	}
+
+	/**
+	 * Prints to {@code System.out} as it is at each event.
+	 * @param includeContent whether to print prompt and completion text (and tool input and output)
+	 */
+	public StdOutCallbackHandler(boolean includeContent) {
+		super(includeContent);
+		this.out = null;
 	}
 
 	/**
@@ -51,7 +62,7 @@ public class StdOutCallbackHandler extends EventLineHandler {
 		else {
 			line = "  " + this.formatter.describe(event);
 		}
-		this.out.println(line);
+		((this.out != null) ? this.out : System.out).println(line);
 	}
 
 	private String rest(CallbackEvent event) {

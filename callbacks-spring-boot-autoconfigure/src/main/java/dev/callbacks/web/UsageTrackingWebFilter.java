@@ -15,6 +15,10 @@ import org.springframework.web.util.pattern.PathPattern;
  * Gives every WebFlux request its own {@link UsageTracker}: in the exchange attributes (for controller arguments)
  * and in the Reactor context of the request's pipeline, where the callback advisors find it. Optionally writes the
  * {@code LLM-Usage} header just before the response commits, and records the request's total when it ends.
+ * <p>
+ * {@code stream()} finds the tracker in the Reactor context; a blocking {@code call()} made on another scheduler
+ * finds it on its thread only with Reactor's automatic context propagation
+ * ({@code spring.reactor.context-propagation=auto}).
  */
 public final class UsageTrackingWebFilter implements WebFilter, Ordered {
 
