@@ -29,6 +29,16 @@ final class Conversation {
 	// system prompt ("Human: ...") or Spring AI's prompt memory ("USER: ...").
 	private static final Pattern MEMORY_LINE = Pattern.compile("(?im)^\\s*(?:user|human|customer)\\s*:\\s*(.+)$");
 
+	// A running summary in the system prompt (summary memory): prose about "the customer", up to a blank line.
+	private static final Pattern SUMMARY = Pattern
+		.compile("(?is)summary of the conversation so far:[ \\t]*\\R?(.+?)(?:\\R[ \\t]*\\R|$)");
+
+	// What a request to summarise holds: the summary so far and the lines to add to it.
+	private static final Pattern CURRENT_SUMMARY = Pattern
+		.compile("(?is)current summary:\\s*(.*?)\\s*new lines of conversation:");
+
+	private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?;])\\s+");
+
 	private static final Pattern RELATION = Pattern.compile("\\bmy (best friend|sister|brother|mother|mom|mum|father|dad"
 			+ "|wife|husband|girlfriend|boyfriend|partner|fiancee|fiance|friend|daughter|son|grandmother|grandma"
 			+ "|grandfather|grandpa|aunt|uncle|niece|nephew|cousin|colleague|coworker|boss|teacher|neighbour|neighbor)\\b");
@@ -75,6 +85,10 @@ final class Conversation {
 				while (matcher.find()) {
 					earlier.add(normalize(matcher.group(1)));
 				}
+				Matcher summary = SUMMARY.matcher(message.getText());
+				if (summary.find()) {
+					earlier.addAll(readBack(summary.group(1)));
+				}
 			}
 		}
 		for (int i = 0; i < lastUser; i++) {
@@ -87,6 +101,43 @@ final class Conversation {
 		ToolResponseMessage toolResponse = (!messages.isEmpty()
 				&& messages.get(messages.size() - 1) instanceof ToolResponseMessage tool) ? tool : null;
 		return new Conversation(catalog, current, List.copyOf(earlier), toolResponse);
+	}
+
+	/**
+	 * What a request to summarise a conversation is about: the summary so far and the
+	 * customer's new lines, as earlier messages; the current message is empty.
+	 * @param request the text of the request, lower case
+	 */
+	static Conversation toSummarise(String request, FlowerCatalog catalog) {
+		List<String> earlier = new ArrayList<>();
+		Matcher summary = CURRENT_SUMMARY.matcher(request);
+		if (summary.find()) {
+			earlier.addAll(readBack(summary.group(1)));
+		}
+		Matcher lines = MEMORY_LINE.matcher(request);
+		while (lines.find()) {
+			earlier.add(normalize(lines.group(1)));
+		}
+		return new Conversation(catalog, "", List.copyOf(earlier), null);
+	}
+
+	// A summary speaks of "the customer"; the rules read what the customer said, so turn
+	// it back into the customer's own words: "the customer needs ... for their sister"
+	// becomes "i need ... for my sister".
+	private static List<String> readBack(String summary) {
+		List<String> sentences = new ArrayList<>();
+		for (String sentence : SENTENCE_END.split(normalize(summary).trim())) {
+			String text = sentence.replaceAll("\\bthe customer's\\b", "my")
+				.replaceAll("\\bthe customer needs\\b", "i need")
+				.replaceAll("\\bthe customer is\\b", "i am")
+				.replaceAll("\\bthe customer\\b", "i")
+				.replaceAll("\\btheir\\b", "my")
+				.trim();
+			if (!text.isEmpty() && !text.equals("(none)")) {
+				sentences.add(text);
+			}
+		}
+		return sentences;
 	}
 
 	/** The customer's latest message, lower case. */

@@ -40,6 +40,10 @@ import org.springframework.util.StringUtils;
  * <li>Recommends flowers for an occasion or a colour, explains meanings, and answers
  * memory questions ("do you remember why I came?") from the earlier user messages in the
  * prompt.</li>
+ * <li>Keeps summary memory working: asked to "summarise" a conversation (a request with
+ * "Current summary:" and "New lines of conversation:" with {@code Customer:} lines), it
+ * answers with a one- or two-sentence summary about "the customer"; a system prompt with
+ * "Summary of the conversation so far:" counts as what the customer said before.</li>
  * <li>Calls tools like a real model: when asked about stock or prices and the prompt's
  * {@link ToolCallingChatOptions} offer {@code checkStock} or {@code quotePrice}, it
  * replies with {@link ToolCall tool calls} (finish reason {@value #FINISH_TOOL_CALLS}),

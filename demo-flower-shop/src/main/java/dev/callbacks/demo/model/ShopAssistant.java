@@ -59,6 +59,11 @@ final class ShopAssistant {
 	private static final Pattern QUESTION_START = Pattern.compile("^(what|which|how|why|when|where|who|can|could"
 			+ "|would|do|does|did|is|are|tell me|show me|list)\\b");
 
+	// A request to summarise a conversation (summary memory), e.g. "Summarise the conversation ...".
+	private static final Pattern SUMMARISE = Pattern.compile("^(please )?summari[sz]e\\b");
+
+	private static final Pattern WHEN = Pattern.compile("\\b(today|tonight|tomorrow|this weekend|next week)\\b");
+
 	private static final Pattern THANKS = Pattern.compile("^(thanks|thank you|cheers|many thanks)\\b[^?]*$");
 
 	private static final Pattern BRIEF = Pattern.compile("\\b(briefly|in short|short answer|just name|only name)\\b");
@@ -120,6 +125,9 @@ final class ShopAssistant {
 		String text = conversation.current();
 		if (text.isEmpty()) {
 			return Reply.text(welcome());
+		}
+		if (SUMMARISE.matcher(text).find()) {
+			return Reply.text(summarise(Conversation.toSummarise(text, this.catalog), text));
 		}
 		if (MEMORY.matcher(text).find()) {
 			return Reply.text(remember(conversation));
@@ -322,6 +330,37 @@ final class ShopAssistant {
 		String offer = flowers.isEmpty() ? "Shall I put together something in " + colours.get(0) + " for " + forWhom
 				: "Shall I put together a bouquet of " + liked + " for " + forWhom;
 		return "Of course! " + reason + ", and " + preference + ". " + offer + "?";
+	}
+
+	// Summary memory: what the customer wants, in a sentence or two about "the customer",
+	// so that it stays short however long the conversation gets.
+	private String summarise(Conversation conversation, String request) {
+		Optional<Occasion> occasion = conversation.earlierOccasion();
+		Optional<String> relation = conversation.earlierRelation();
+		Matcher when = WHEN.matcher(request);
+		String time = when.find() ? ", for " + when.group(1) : "";
+		List<String> sentences = new ArrayList<>();
+		if (occasion.isPresent()) {
+			sentences.add("The customer needs " + occasion.get().bouquet()
+					+ relation.map((r) -> " for their " + r).orElse("") + time + ".");
+		}
+		else if (relation.isPresent()) {
+			sentences.add("The customer is looking for flowers for their " + relation.get() + time + ".");
+		}
+		String liked = liked(conversation.earlierFlowers(), conversation.earlierColours());
+		if (!liked.isEmpty() && conversation.earlierStatesPreference()) {
+			String pronoun = relation.isPresent() ? conversation.pronoun() : "they";
+			String subject = relation.isPresent() ? capitalize(pronoun) : "The customer";
+			String verb = (pronoun.equals("they") && relation.isPresent()) ? " like " : " likes ";
+			sentences.add(subject + verb + liked + ".");
+		}
+		else if (!liked.isEmpty()) {
+			sentences.add("The customer asked about " + liked + ".");
+		}
+		if (sentences.isEmpty()) {
+			return "The customer has not said yet what they are looking for.";
+		}
+		return String.join(" ", sentences);
 	}
 
 	private String liked(List<Flower> flowers, List<String> colours) {

@@ -1,0 +1,107 @@
+// The chat page: sends a question to /api/chat/stream and shows the answer as it streams in (EventSource), then
+// the request's usage and the shop's totals.
+(function () {
+	'use strict';
+
+	const form = document.getElementById('chat-form');
+	const input = document.getElementById('message');
+	const send = document.getElementById('send');
+	const messages = document.getElementById('messages');
+	const status = document.getElementById('status');
+	const chunks = document.getElementById('request-chunks');
+	const conversationId = (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
+		: 'c-' + Date.now() + '-' + Math.random().toString(16).slice(2);
+
+	function bubble(kind, text) {
+		const element = document.createElement('div');
+		element.className = 'bubble ' + kind;
+		element.textContent = text;
+		messages.appendChild(element);
+		messages.scrollTop = messages.scrollHeight;
+		return element;
+	}
+
+	function showUsage(listId, usage) {
+		document.querySelectorAll('#' + listId + ' dd[data-field]').forEach(function (dd) {
+			const value = usage ? usage[dd.dataset.field] : undefined;
+			dd.textContent = (value === undefined || value === null) ? '–' : String(value);
+		});
+	}
+
+	function setStatus(state, text) {
+		status.dataset.state = state;
+		status.textContent = text;
+	}
+
+	function ask(question) {
+		bubble('customer', question);
+		const answer = bubble('shop streaming', '');
+		let count = 0;
+		chunks.textContent = '0';
+		showUsage('request-usage', null);
+		send.disabled = true;
+		setStatus('streaming', 'The shop is answering…');
+		const url = '/api/chat/stream?message=' + encodeURIComponent(question)
+			+ '&conversationId=' + encodeURIComponent(conversationId);
+		const events = new EventSource(url);
+		function finish(state, text) {
+			// Closed here: otherwise EventSource reconnects when the server ends the stream, asking again.
+			events.close();
+			answer.classList.remove('streaming');
+			send.disabled = false;
+			setStatus(state, text);
+			input.focus();
+		}
+		events.addEventListener('token', function (event) {
+			answer.textContent += JSON.parse(event.data).text;
+			count++;
+			chunks.textContent = String(count);
+			messages.scrollTop = messages.scrollHeight;
+		});
+		events.addEventListener('usage', function (event) {
+			const usage = JSON.parse(event.data);
+			showUsage('request-usage', usage.request);
+			showUsage('totals-usage', usage.totals);
+			finish('done', 'Answered by ' + usage.model + ' with ' + usage.request.totalTokens + ' tokens in '
+				+ usage.request.llmCalls + ' model call(s).');
+		});
+		events.addEventListener('failure', function (event) {
+			answer.textContent = 'Sorry, something went wrong: ' + JSON.parse(event.data).message;
+			finish('failed', 'The request failed.');
+		});
+		events.onerror = function () {
+			if (events.readyState !== EventSource.CLOSED) {
+				finish('failed', 'The connection to the shop was lost.');
+			}
+		};
+	}
+
+	form.addEventListener('submit', function (event) {
+		event.preventDefault();
+		const question = input.value.trim();
+		if (question && !send.disabled) {
+			input.value = '';
+			ask(question);
+		}
+	});
+
+	document.querySelectorAll('.suggestion').forEach(function (button) {
+		button.addEventListener('click', function () {
+			input.value = button.textContent;
+			form.requestSubmit();
+		});
+	});
+
+	fetch('/api/usage').then(function (response) {
+		return response.json();
+	}).then(function (totals) {
+		showUsage('totals-usage', totals);
+	});
+
+	fetch('/api/info').then(function (response) {
+		return response.json();
+	}).then(function (info) {
+		document.getElementById('model-info').textContent = 'Model: ' + info.model + '. ' + info.description;
+		document.getElementById('model-info').classList.toggle('offline', info.offline);
+	});
+})();
