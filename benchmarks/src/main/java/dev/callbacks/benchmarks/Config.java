@@ -1,0 +1,159 @@
+package dev.callbacks.benchmarks;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.UnaryOperator;
+
+import dev.callbacks.BaseCallbackHandler;
+import dev.callbacks.CallbackManager;
+import dev.callbacks.Run;
+import dev.callbacks.UsageTracker;
+import dev.callbacks.ai.CallbackAdvisors;
+import dev.callbacks.metrics.MicrometerCallbackObserver;
+import io.micrometer.context.ContextRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.observation.ChatModelMeterObservationHandler;
+import org.springframework.core.Ordered;
+
+/**
+ * The {@code ChatClient} configurations compared, each built the way an application gets it.
+ * <ul>
+ * <li>{@code bare}: {@code ChatClient.builder(model).build()}, NOOP observation registry, no advisors of ours, and
+ * the starter's two context-propagation {@code ThreadLocalAccessor}s unregistered (as in an application without the
+ * starter on its class path).</li>
+ * <li>{@code bare_2_noop_advisors}: bare plus two advisors that do nothing, at the starter's advisor orders: the floor
+ * that Spring AI's advisor chain sets for any design with two advisors.</li>
+ * <li>{@code bare_2_noop_advisors_3ctx}: the same plus three advisor-context entries, as many as the starter adds
+ * (manager, chain run, LLM run): what Spring AI's per-chunk context copies charge for them.</li>
+ * <li>{@code starter_inert}: the starter's two advisors and manager (as the auto-configuration's
+ * {@code ChatClientBuilderCustomizer} adds them) with nothing listening: no handler, no tracker, no meters.</li>
+ * <li>{@code starter_0h} / {@code _1h} / {@code _3h}: the starter with 0, 1 or 3 global sync handlers, the
+ * {@code llm.*} meters ({@link MicrometerCallbackObserver}) and a {@code UsageTracker} opened around each request.</li>
+ * <li>{@code spring_ai_obs}: no starter; Spring AI's own observation switched on, as with Actuator: an
+ * {@link ObservationRegistry} with {@link DefaultMeterObservationHandler} (timers of every observation) and
+ * {@link ChatModelMeterObservationHandler} ({@code gen_ai.client.token.usage}), the model observing itself as
+ * Spring AI's provider models do.</li>
+ * <li>{@code spring_ai_obs_3h}: both, as in a Boot application with Actuator and the starter.</li>
+ * </ul>
+ */
+enum Config {
+
+	BARE(false, 0, false, false, false),
+	BARE_2_NOOP_ADVISORS(false, 0, false, false, false),
+	BARE_2_NOOP_ADVISORS_3CTX(false, 0, false, false, false),
+	STARTER_INERT(true, 0, false, false, false),
+	STARTER_0H(true, 0, true, true, false),
+	STARTER_1H(true, 1, true, true, false),
+	STARTER_3H(true, 3, true, true, false),
+	SPRING_AI_OBS(false, 0, false, false, true),
+	SPRING_AI_OBS_3H(true, 3, true, true, true);
+
+	final boolean starter;
+
+	final int handlers;
+
+	final boolean tracker;
+
+	final boolean meters;
+
+	final boolean springAiObservation;
+
+	Config(boolean starter, int handlers, boolean tracker, boolean meters, boolean springAiObservation) {
+		this.starter = starter;
+		this.handlers = handlers;
+		this.tracker = tracker;
+		this.meters = meters;
+		this.springAiObservation = springAiObservation;
+	}
+
+	static Config of(String name) {
+		return valueOf(name.toUpperCase(Locale.ROOT));
+	}
+
+	/** A client, its model and what it records into; fresh registries for each. */
+	Setup build(int streamTokens) {
+		return new Setup(this, streamTokens);
+	}
+
+	static final class Setup {
+
+		final Config config;
+
+		final MeterRegistry meterRegistry = new SimpleMeterRegistry();
+
+		final ObservationRegistry observationRegistry;
+
+		final ZeroLatencyChatModel model;
+
+		final ChatClient client;
+
+		final Handlers.TokenCounter tokenCounter = new Handlers.TokenCounter();
+
+		final Handlers.UsageSummer usageSummer = new Handlers.UsageSummer();
+
+		final Handlers.EventCounter eventCounter = new Handlers.EventCounter();
+
+		Setup(Config config, int streamTokens) {
+			this(config, streamTokens, null);
+		}
+
+		Setup(Config config, int streamTokens, UnaryOperator<ChatModel> decorator) {
+			this.config = config;
+			if (!config.starter && !Boolean.getBoolean("bench.keepAccessors")) {
+				// Without the starter, its ThreadLocalAccessors (registered through META-INF/services) would not exist.
+				ContextRegistry.getInstance().removeThreadLocalAccessor(Run.CONTEXT_KEY);
+				ContextRegistry.getInstance().removeThreadLocalAccessor(UsageTracker.CONTEXT_KEY);
+			}
+			if (config.springAiObservation) {
+				this.observationRegistry = ObservationRegistry.create();
+				this.observationRegistry.observationConfig()
+					.observationHandler(new DefaultMeterObservationHandler(this.meterRegistry))
+					.observationHandler(new ChatModelMeterObservationHandler(this.meterRegistry));
+			}
+			else {
+				this.observationRegistry = ObservationRegistry.NOOP;
+			}
+			this.model = new ZeroLatencyChatModel(streamTokens, this.observationRegistry);
+			ChatModel chatModel = (decorator != null) ? decorator.apply(this.model) : this.model;
+			ChatClient.Builder builder = ChatClient.builder(chatModel, this.observationRegistry, null, null);
+			if (config.starter) {
+				List<BaseCallbackHandler> handlers = new ArrayList<>();
+				if (config.handlers >= 1) {
+					handlers.add(this.tokenCounter);
+				}
+				if (config.handlers >= 2) {
+					handlers.add(this.usageSummer);
+				}
+				if (config.handlers >= 3) {
+					handlers.add(this.eventCounter);
+				}
+				CallbackManager.Builder manager = CallbackManager.builder().handlers(handlers);
+				if (config.meters) {
+					manager.observers(List.of(new MicrometerCallbackObserver(this.meterRegistry)));
+				}
+				CallbackManager callbackManager = manager.build();
+				// What CallbacksAutoConfiguration's ChatClientBuilderCustomizer adds to every builder.
+				builder.defaultAdvisors(CallbackAdvisors.of(callbackManager));
+			}
+			if (config == BARE_2_NOOP_ADVISORS || config == BARE_2_NOOP_ADVISORS_3CTX) {
+				builder.defaultAdvisors(new PassThroughAdvisor("first", Ordered.HIGHEST_PRECEDENCE),
+						new PassThroughAdvisor("last", Ordered.LOWEST_PRECEDENCE - 1));
+			}
+			if (config == BARE_2_NOOP_ADVISORS_3CTX) {
+				builder.defaultAdvisors(spec -> spec.param("bench.context.1", new Object())
+					.param("bench.context.2", new Object())
+					.param("bench.context.3", new Object()));
+			}
+			this.client = builder.build();
+		}
+
+	}
+
+}

@@ -1,0 +1,269 @@
+package dev.callbacks.benchmarks;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns JMH JSON results (from {@code run.sh}) into the README's Markdown tables: time and allocation per op, per
+ * token for streams, ratios and differences to the bare {@code ChatClient}, and the targets of issue 6.
+ * {@code java -cp benchmarks.jar dev.callbacks.benchmarks.Report results/jmh-quick.json [results/concurrent-quick.jsonl]}
+ */
+public final class Report {
+
+	private static final String ALLOC = "gc.alloc.rate.norm";
+
+	private final Map<String, Row> rows = new LinkedHashMap<>();
+
+	private final StringBuilder out = new StringBuilder();
+
+	private Report() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		Report report = new Report();
+		ObjectMapper mapper = JsonMapper.builder().build();
+		for (JsonNode result : mapper.readTree(new File(args[0]))) {
+			Row row = new Row();
+			row.benchmark = result.path("benchmark").asString().replaceFirst("^.*\\.(\\w+Benchmark\\.\\w+)$", "$1");
+			row.config = result.path("params").path("config").asString();
+			row.tokens = result.path("params").path("tokens").asInt(1);
+			row.ns = result.path("primaryMetric").path("score").asDouble();
+			row.nsError = result.path("primaryMetric").path("scoreError").asDouble();
+			JsonNode alloc = result.path("secondaryMetrics").path(ALLOC);
+			row.bytes = alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble();
+			report.rows.put(row.benchmark + "/" + row.config + "/" + row.tokens, row);
+		}
+		report.write();
+		if (args.length > 1) {
+			report.concurrent(mapper, new File(args[1]));
+		}
+		System.out.print(report.out);
+	}
+
+	private Row row(String benchmark, String config, int tokens) {
+		return this.rows.get(benchmark + "/" + config + "/" + tokens);
+	}
+
+	private void write() {
+		Row bareCall = row("ChatClientBenchmark.call", "bare", 1000);
+		Row bareStream = row("ChatClientBenchmark.stream", "bare", 1000);
+		if (bareCall == null || bareStream == null) {
+			slope();
+			return;
+		}
+		line("### `call()` — one request (ns/op; allocation B/op)");
+		line("");
+		line("| config | ns/op | ± | ratio to bare | Δ ns vs bare | B/op | Δ B vs bare |");
+		line("|---|---:|---:|---:|---:|---:|---:|");
+		for (Row r : select("ChatClientBenchmark.call", 1000)) {
+			line("| %s | %s | %s | %s | %s | %s | %s |", r.config, n0(r.ns), n0(r.nsError), ratio(r.ns, bareCall),
+					diff(r.ns, bareCall.ns), n0(r.bytes), diff(r.bytes, bareCall.bytes));
+		}
+		line("");
+		line("### `stream()` of %d tokens (the op is one stream; per token = op / tokens)", bareStream.tokens);
+		line("");
+		line("| config | µs/stream | ± | ns/token | ratio to bare | Δ ns/token vs bare | B/token | Δ B/token vs bare |");
+		line("|---|---:|---:|---:|---:|---:|---:|---:|");
+		for (Row r : select("ChatClientBenchmark.stream", 1000)) {
+			double t = r.tokens;
+			line("| %s | %s | %s | %s | %s | %s | %s | %s |", r.config, n1(r.ns / 1000), n1(r.nsError / 1000),
+					n0(r.ns / t), ratio(r.ns, bareStream), diff(r.ns / t, bareStream.ns / t), n0(r.bytes / t),
+					diff(r.bytes / t, bareStream.bytes / t));
+		}
+		line("");
+		List<Row> lc4j = new ArrayList<>();
+		for (Row r : this.rows.values()) {
+			if (r.benchmark.startsWith("LangChain4jBenchmark")) {
+				lc4j.add(r);
+			}
+		}
+		if (!lc4j.isEmpty()) {
+			line("### LangChain4j 1.19 (`langchain4j-core`) peer, same answers, its own in-memory models");
+			line("");
+			line("| benchmark | config | ns/op | ± | ratio to lc4j_bare | Δ ns vs lc4j_bare | B/op | Δ B vs lc4j_bare |");
+			line("|---|---|---:|---:|---:|---:|---:|---:|");
+			for (Row r : lc4j) {
+				Row base = row(r.benchmark, "lc4j_bare", r.tokens);
+				line("| %s | %s | %s | %s | %s | %s | %s | %s |", r.benchmark, r.config, n0(r.ns), n0(r.nsError),
+						ratio(r.ns, base), diff(r.ns, base.ns), n0(r.bytes), diff(r.bytes, base.bytes));
+			}
+			line("");
+		}
+		slope();
+		targets(bareCall, bareStream);
+	}
+
+	// Per-token allocation as the slope between two stream lengths: fixed per-stream costs cancel out.
+	private void slope() {
+		List<Integer> lengths = new ArrayList<>();
+		for (Row r : this.rows.values()) {
+			if (r.benchmark.equals("ChatClientBenchmark.stream") && !lengths.contains(r.tokens)) {
+				lengths.add(r.tokens);
+			}
+		}
+		if (lengths.size() < 2) {
+			return;
+		}
+		lengths.sort(null);
+		int a = lengths.get(0);
+		int b = lengths.get(lengths.size() - 1);
+		Row bareA = row("ChatClientBenchmark.stream", "bare", a);
+		Row bareB = row("ChatClientBenchmark.stream", "bare", b);
+		if (bareA == null || bareB == null) {
+			return;
+		}
+		double bareSlope = (bareB.bytes - bareA.bytes) / (b - a);
+		double bareTime = (bareB.ns - bareA.ns) / (b - a);
+		line("### Marginal cost of one more token (slope between %d- and %d-token streams; per-stream costs cancel)", a, b);
+		line("");
+		line("| config | B/token | Δ B/token vs bare | ns/token | Δ ns/token vs bare |");
+		line("|---|---:|---:|---:|---:|");
+		for (Row ra : select("ChatClientBenchmark.stream", a)) {
+			Row rb = row("ChatClientBenchmark.stream", ra.config, b);
+			if (rb == null) {
+				continue;
+			}
+			double s = (rb.bytes - ra.bytes) / (b - a);
+			double t = (rb.ns - ra.ns) / (b - a);
+			line("| %s | %s | %s | %s | %s |", ra.config, n1(s), diff1(s, bareSlope), n0(t), diff(t, bareTime));
+		}
+		line("");
+	}
+
+	private void targets(Row bareCall, Row bareStream) {
+		Row call3 = row("ChatClientBenchmark.call", "starter_3h", 1000);
+		Row callObs = row("ChatClientBenchmark.call", "spring_ai_obs", 1000);
+		Row stream0 = row("ChatClientBenchmark.stream", "starter_0h", 1000);
+		Row stream3 = row("ChatClientBenchmark.stream", "starter_3h", 1000);
+		Row streamObs = row("ChatClientBenchmark.stream", "spring_ai_obs", 1000);
+		Row streamInert = row("ChatClientBenchmark.stream", "starter_inert", 1000);
+		line("### Targets (issue 6)");
+		line("");
+		line("| target | measured | met? |");
+		line("|---|---|---|");
+		if (call3 != null) {
+			double r = call3.ns / bareCall.ns;
+			line("| `call()` 3 handlers + tracker + meters ≤ 1.05× bare | %s× (+%s ns, +%s B) | %s |", n2(r),
+					n0(call3.ns - bareCall.ns), n0(call3.bytes - bareCall.bytes), (r <= 1.05) ? "yes" : "**no**");
+		}
+		if (call3 != null && callObs != null) {
+			line("| `call()` never slower than Spring AI's observation | ours %s ns vs Spring AI %s ns | %s |",
+					n0(call3.ns), n0(callObs.ns), (call3.ns <= callObs.ns) ? "yes" : "**no**");
+		}
+		if (stream3 != null && streamObs != null) {
+			line("| `stream()` never slower than Spring AI's observation | ours %s vs Spring AI %s ns/token | %s |",
+					n0(stream3.ns / stream3.tokens), n0(streamObs.ns / streamObs.tokens),
+					(stream3.ns <= streamObs.ns) ? "yes" : "**no**");
+		}
+		if (stream3 != null) {
+			double r = stream3.ns / bareStream.ns;
+			line("| `stream()` 3 handlers ≤ 1.10× bare | %s× | %s |", n2(r), (r <= 1.10) ? "yes" : "**no**");
+		}
+		if (stream3 != null && stream0 != null) {
+			double perHandler = (stream3.ns - stream0.ns) / stream3.tokens / 3;
+			line("| per-token dispatch ≤ 100 ns per handler ((3h − 0h) / 3 / tokens) | %s ns | %s |", n1(perHandler),
+					(perHandler <= 100) ? "yes" : "**no**");
+		}
+		if (streamInert != null) {
+			double perToken = (streamInert.bytes - bareStream.bytes) / bareStream.tokens;
+			line("| no allocation on the token path when no handler listens (starter_inert − bare) | %s B/token | %s |",
+					n1(perToken), (perToken < 1) ? "yes" : "**no**");
+		}
+		if (stream0 != null) {
+			double perToken = (stream0.bytes - bareStream.bytes) / bareStream.tokens;
+			line("| … with tracker + meters but no handler (starter_0h − bare) | %s B/token | %s |", n1(perToken),
+					(perToken < 1) ? "yes" : "**no**");
+		}
+		line("");
+	}
+
+	private void concurrent(ObjectMapper mapper, File file) throws Exception {
+		line("### Concurrent streams, per-request trackers");
+		line("");
+		line("| config | streams | tokens/stream | subscribe ms | stream ms | Mtokens/s | heap before MB | in flight MB (KB/stream) | done, trackers held MB | after MB (Δ vs before) | trackers exact |");
+		line("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+		for (String text : java.nio.file.Files.readAllLines(file.toPath())) {
+			if (text.isBlank()) {
+				continue;
+			}
+			JsonNode r = mapper.readTree(text);
+			double mb = 1024 * 1024;
+			line("| %s | %d | %d | %s | %s | %s | %s | %s (%s) | %s | %s (%s) | %s |", r.path("config").asString(),
+					r.path("streams").asInt(), r.path("tokensPerStream").asInt(), n0(r.path("subscribeMillis").asDouble()),
+					n0(r.path("streamMillis").asDouble()), n2(r.path("tokensPerSecond").asDouble() / 1e6),
+					n1(r.path("heapBeforeBytes").asDouble() / mb), n1(r.path("heapInFlightBytes").asDouble() / mb),
+					n1(r.path("heapInFlightPerStreamBytes").asDouble() / 1024),
+					n1(r.path("heapDoneTrackersHeldBytes").asDouble() / mb), n1(r.path("heapAfterBytes").asDouble() / mb),
+					n1(r.path("heapAfterMinusBeforeBytes").asDouble() / mb),
+					(r.path("trackersChecked").asInt() > 0)
+							? (r.path("exact").asBoolean() ? "yes, " + r.path("trackersChecked").asInt() + " of " + r.path("trackersChecked").asInt() : "**no**: " + r.path("problem").asString())
+							: "n/a (no starter)");
+		}
+		line("");
+	}
+
+	private List<Row> select(String benchmark, int tokens) {
+		List<Row> result = new ArrayList<>();
+		for (Row r : this.rows.values()) {
+			if (r.benchmark.equals(benchmark) && r.tokens == tokens) {
+				result.add(r);
+			}
+		}
+		return result;
+	}
+
+	private void line(String format, Object... args) {
+		this.out.append(String.format(Locale.ROOT, format, args)).append('\n');
+	}
+
+	private static String ratio(double value, Row base) {
+		return (base == null) ? "" : n2(value / base.ns);
+	}
+
+	private static String diff(double value, double base) {
+		double d = value - base;
+		return ((d >= 0) ? "+" : "") + n0(d);
+	}
+
+	private static String diff1(double value, double base) {
+		double d = value - base;
+		return ((d >= 0) ? "+" : "") + n1(d);
+	}
+
+	private static String n0(double d) {
+		return Double.isNaN(d) ? "–" : String.format(Locale.ROOT, "%,.0f", d);
+	}
+
+	private static String n1(double d) {
+		return Double.isNaN(d) ? "–" : String.format(Locale.ROOT, "%,.1f", d);
+	}
+
+	private static String n2(double d) {
+		return String.format(Locale.ROOT, "%.2f", d);
+	}
+
+	static final class Row {
+
+		String benchmark;
+
+		String config;
+
+		int tokens;
+
+		double ns;
+
+		double nsError;
+
+		double bytes;
+
+	}
+
+}
