@@ -30,7 +30,7 @@ import org.springframework.core.Ordered;
  * starter on its class path).</li>
  * <li>{@code bare_2_noop_advisors}: bare plus two advisors that do nothing, at the starter's advisor orders: the floor
  * that Spring AI's advisor chain sets for any design with two advisors.</li>
- * <li>{@code bare_2_noop_advisors_3ctx}: the same plus three advisor-context entries, as many as the starter adds
+ * <li>{@code bare_2_noop_advisors_3ctx}: the same plus three advisor-context entries, as many as the starter used to add
  * (manager, chain run, LLM run): what Spring AI's per-chunk context copies charge for them.</li>
  * <li>{@code starter_inert}: the starter's two advisors and manager (as the auto-configuration's
  * {@code ChatClientBuilderCustomizer} adds them) with nothing listening: no handler, no tracker, no meters.</li>
