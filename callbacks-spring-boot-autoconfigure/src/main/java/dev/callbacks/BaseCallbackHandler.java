@@ -1,10 +1,12 @@
 package dev.callbacks;
 
 /**
- * What every handler has, sync or async: flags that say which events it wants and whether its failures fail the
- * call. Implement {@link CallbackHandler} or {@link AsyncCallbackHandler}, not this.
+ * What every handler has, sync or async: flags that say which events it wants and whether
+ * its failures fail the call. Implement {@link CallbackHandler} or
+ * {@link AsyncCallbackHandler}, not this.
  * <p>
- * The flags are read once when a run tree starts (when the {@code ChatClient} call starts).
+ * The flags are read once when a run tree starts (when the {@code ChatClient} call
+ * starts).
  */
 public sealed interface BaseCallbackHandler permits CallbackHandler, AsyncCallbackHandler {
 
@@ -34,8 +36,9 @@ public sealed interface BaseCallbackHandler permits CallbackHandler, AsyncCallba
 	}
 
 	/**
-	 * Whether an exception thrown by this handler fails the call. When {@code false} (the default) the failure is
-	 * logged at WARN, counted in {@code callbacks.handler.errors}, and the chat goes on.
+	 * Whether an exception thrown by this handler fails the call. When {@code false} (the
+	 * default) the failure is logged at WARN, counted in
+	 * {@code callbacks.handler.errors}, and the chat goes on.
 	 */
 	default boolean raiseError() {
 		return false;

@@ -17,13 +17,15 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.util.Assert;
 
 /**
- * Handlers, tags and metadata for one level of a {@code ChatClient}: the client (pass it to
- * {@code builder.defaultAdvisors(…)}) or one request (pass it to {@code prompt().advisors(…)}). Made with
+ * Handlers, tags and metadata for one level of a {@code ChatClient}: the client (pass it
+ * to {@code builder.defaultAdvisors(…)}) or one request (pass it to
+ * {@code prompt().advisors(…)}). Made with
  * {@link Callbacks#handlers(BaseCallbackHandler...)}.
  * <p>
- * What it adds is fixed when it is applied: changing it afterwards does not change clients or requests it was
- * already given to. It also adds the two callback advisors, so it works on any {@code ChatClient}, including one
- * the auto-configuration never saw; on clients that already have them the extra ones step aside.
+ * What it adds is fixed when it is applied: changing it afterwards does not change
+ * clients or requests it was already given to. It also adds the two callback advisors, so
+ * it works on any {@code ChatClient}, including one the auto-configuration never saw; on
+ * clients that already have them the extra ones step aside.
  */
 public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 
@@ -53,7 +55,10 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 		return this;
 	}
 
-	/** Adds a metadata entry to every run of this level; inner runs inherit it, inner levels may override it. */
+	/**
+	 * Adds a metadata entry to every run of this level; inner runs inherit it, inner
+	 * levels may override it.
+	 */
 	public CallbackConfig metadata(String key, Object value) {
 		Assert.hasText(key, "metadata key must not be null or blank");
 		Assert.notNull(value, () -> "metadata value for '" + key + "' must not be null");
@@ -62,8 +67,8 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 	}
 
 	/**
-	 * Names the chain run ({@code "chat_client"} when no level names it) and with it the {@code client} tag of the
-	 * {@code llm.*} meters; keep names few and fixed.
+	 * Names the chain run ({@code "chat_client"} when no level names it) and with it the
+	 * {@code client} tag of the {@code llm.*} meters; keep names few and fixed.
 	 */
 	public CallbackConfig name(String name) {
 		Assert.hasText(name, "name must not be null or blank");
@@ -78,8 +83,9 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 
 	@Override
 	public void accept(ChatClient.AdvisorSpec spec) {
-		// The level travels in its own chain advisor: Spring AI keeps advisors in the order they were added (client
-		// defaults, then the request's), and an advisor-context entry would be copied for every streamed chunk.
+		// The level travels in its own chain advisor: Spring AI keeps advisors in the
+		// order they were added (client defaults, then the request's), and an
+		// advisor-context entry would be copied for every streamed chunk.
 		spec.advisors(ChainRunAdvisor.of(snapshot()), LlmRunAdvisor.INSTANCE);
 	}
 

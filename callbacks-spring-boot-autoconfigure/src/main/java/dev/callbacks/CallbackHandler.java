@@ -18,13 +18,17 @@ import dev.callbacks.event.ToolStartEvent;
 /**
  * A synchronous callback handler: one no-op method per event; override the ones you need.
  * <p>
- * Declare it as a bean to receive the events of every {@code ChatClient} of the application, or register it
- * per client or per request with {@link Callbacks#handlers(BaseCallbackHandler...)}. Per handler and per run,
- * events arrive in order: start, tokens by index, then exactly one of end or error.
+ * Declare it as a bean to receive the events of every {@code ChatClient} of the
+ * application, or register it per client or per request with
+ * {@link Callbacks#handlers(BaseCallbackHandler...)}. Per handler and per run, events
+ * arrive in order: start, tokens by index, then exactly one of end or error.
  */
 public non-sealed interface CallbackHandler extends BaseCallbackHandler {
 
-	/** Called when a chat model round trip is about to start (awaited before the model is called). */
+	/**
+	 * Called when a chat model round trip is about to start (awaited before the model is
+	 * called).
+	 */
 	default void onChatModelStart(ChatModelStartEvent event) {
 	}
 

@@ -22,16 +22,19 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.util.Assert;
 
 /**
- * Holds the global handlers and the accounting (prices, observers), creates run trees and delivers their events.
+ * Holds the global handlers and the accounting (prices, observers), creates run trees and
+ * delivers their events.
  * <p>
- * The Spring AI adapter's chain advisor carries it (the auto-configuration adds one with the application's manager
- * to every {@code ChatClient}). A {@code ChatClient} the auto-configuration never saw uses {@link #standalone()},
- * which has no global handlers.
+ * The Spring AI adapter's chain advisor carries it (the auto-configuration adds one with
+ * the application's manager to every {@code ChatClient}). A {@code ChatClient} the
+ * auto-configuration never saw uses {@link #standalone()}, which has no global handlers.
  * <p>
- * Delivery: for each event, synchronous handlers are called in order on the calling thread (or, for reactive
- * runs with a {@link Builder#syncHandlerScheduler(Scheduler) sync-handler scheduler}, on that scheduler), and async
- * handlers are subscribed together; the event is complete when all have completed. A failing handler is logged at
- * WARN, reported to the observers, and ignored unless it {@link BaseCallbackHandler#raiseError() raises errors}.
+ * Delivery: for each event, synchronous handlers are called in order on the calling
+ * thread (or, for reactive runs with a {@link Builder#syncHandlerScheduler(Scheduler)
+ * sync-handler scheduler}, on that scheduler), and async handlers are subscribed
+ * together; the event is complete when all have completed. A failing handler is logged at
+ * WARN, reported to the observers, and ignored unless it
+ * {@link BaseCallbackHandler#raiseError() raises errors}.
  */
 public final class CallbackManager {
 
@@ -73,7 +76,10 @@ public final class CallbackManager {
 		return new Builder();
 	}
 
-	/** The manager of clients the auto-configuration never saw: no global handlers, bundled prices. */
+	/**
+	 * The manager of clients the auto-configuration never saw: no global handlers,
+	 * bundled prices.
+	 */
 	public static CallbackManager standalone() {
 		CallbackManager result = standalone;
 		if (result == null) {
@@ -89,11 +95,13 @@ public final class CallbackManager {
 	}
 
 	/**
-	 * Creates the chain run of one {@code ChatClient} call: its handlers are the global ones followed by those of
-	 * {@code levels} (client levels first, then request levels); its usage goes to the tracker current on this
-	 * thread or in {@code reactorContext}. No event is delivered yet.
+	 * Creates the chain run of one {@code ChatClient} call: its handlers are the global
+	 * ones followed by those of {@code levels} (client levels first, then request
+	 * levels); its usage goes to the tracker current on this thread or in
+	 * {@code reactorContext}. No event is delivered yet.
 	 * @param parent the run the call is made from (a tool calling another client), if any
-	 * @param startedBy the advisor chain that runs the call: advisors of the same chain step aside
+	 * @param startedBy the advisor chain that runs the call: advisors of the same chain
+	 * step aside
 	 */
 	public ChainRun newChainRun(List<CallbackConfig.Level> levels, @Nullable Run parent,
 			@Nullable ContextView reactorContext, boolean streaming, Object startedBy) {
@@ -123,7 +131,8 @@ public final class CallbackManager {
 				trackers(reactorContext), streaming, startedBy);
 	}
 
-	// The innermost tracker wins (its runs count in its ancestors anyway); two unrelated ones both count.
+	// The innermost tracker wins (its runs count in its ancestors anyway); two unrelated
+	// ones both count.
 	private static UsageTracker @Nullable [] trackers(@Nullable ContextView reactorContext) {
 		UsageTracker onThread = UsageTracker.currentOrNull();
 		UsageTracker inContext = (reactorContext != null) ? reactorContext.getOrDefault(UsageTracker.CONTEXT_KEY, null)
@@ -140,7 +149,8 @@ public final class CallbackManager {
 		return new UsageTracker[] { onThread, inContext };
 	}
 
-	// Requested models whose streams reported usage last time; bounded like the map above.
+	// Requested models whose streams reported usage last time; bounded like the map
+	// above.
 	private final Set<String> streamsReportingUsage = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
 	boolean streamsReportUsage(String requestedModel) {
@@ -186,9 +196,10 @@ public final class CallbackManager {
 	}
 
 	/**
-	 * Delivers {@code event} to every handler of {@code run} that listens to {@code kind}. Synchronous handlers
-	 * have been called when this returns; the result completes when the asynchronous ones have ({@code null}:
-	 * there were none). A handler failure that must fail the call is thrown (sync) or signalled (async).
+	 * Delivers {@code event} to every handler of {@code run} that listens to
+	 * {@code kind}. Synchronous handlers have been called when this returns; the result
+	 * completes when the asynchronous ones have ({@code null}: there were none). A
+	 * handler failure that must fail the call is thrown (sync) or signalled (async).
 	 */
 	@Nullable Mono<Void> dispatch(Run run, EventKind kind, CallbackEvent event) {
 		HandlerEntry[] entries = run.handlers.entries;
@@ -238,7 +249,8 @@ public final class CallbackManager {
 		return (pending.size() == 1) ? pending.get(0) : Mono.whenDelayError(pending);
 	}
 
-	// Every handler gets the event even when an earlier one raised; the first raised error fails the call after.
+	// Every handler gets the event even when an earlier one raised; the first raised
+	// error fails the call after.
 	private @Nullable RuntimeException invokeSync(HandlerEntry entry, EventKind kind, CallbackEvent event) {
 		try {
 			kind.invoke((CallbackHandler) entry.handler, event);
@@ -263,8 +275,10 @@ public final class CallbackManager {
 		if (result == null) {
 			return Mono.empty();
 		}
-		return result.timeout(this.asyncTimeout, Mono.defer(() -> Mono.error(new TimeoutException(
-				entry.name() + "." + kind.methodName + " did not complete within " + this.asyncTimeout))))
+		return result
+			.timeout(this.asyncTimeout,
+					Mono.defer(() -> Mono.error(new TimeoutException(
+							entry.name() + "." + kind.methodName + " did not complete within " + this.asyncTimeout))))
 			.onErrorResume(ex -> {
 				RuntimeException raised = failed(entry, kind, ex);
 				return (raised != null) ? Mono.error(raised) : Mono.empty();
@@ -286,7 +300,8 @@ public final class CallbackManager {
 				throw raised;
 			}
 		}).subscribeOn(scheduler).onErrorResume(ex -> {
-			// A saturated scheduler rejects the task: that is a failure of these handlers, not of the chat.
+			// A saturated scheduler rejects the task: that is a failure of these
+			// handlers, not of the chat.
 			if (ex instanceof java.util.concurrent.RejectedExecutionException) {
 				RuntimeException raised = null;
 				for (HandlerEntry entry : entries) {
@@ -301,7 +316,10 @@ public final class CallbackManager {
 		});
 	}
 
-	/** Logs and reports a handler failure; returns what to throw when the handler raises errors. */
+	/**
+	 * Logs and reports a handler failure; returns what to throw when the handler raises
+	 * errors.
+	 */
 	private @Nullable RuntimeException failed(HandlerEntry entry, EventKind kind, Throwable error) {
 		logger.warn("Error in {}.{} callback: {}", entry.name(), kind.methodName, error.toString(), error);
 		for (CallbackObserver observer : this.observers) {
@@ -318,14 +336,15 @@ public final class CallbackManager {
 		if (error instanceof RuntimeException runtime) {
 			return runtime;
 		}
-		return new CallbackHandlerException(
-				entry.name() + "." + kind.methodName + " failed: " + error.getMessage(), error);
+		return new CallbackHandlerException(entry.name() + "." + kind.methodName + " failed: " + error.getMessage(),
+				error);
 	}
 
 	/**
-	 * Waits for what a lifecycle method left pending for async handlers. Only for blocking calls ({@code call()},
-	 * tools): the caller's thread waits for the model anyway, so waiting for async handlers there costs no extra
-	 * thread. Streams compose the {@code Mono} instead.
+	 * Waits for what a lifecycle method left pending for async handlers. Only for
+	 * blocking calls ({@code call()}, tools): the caller's thread waits for the model
+	 * anyway, so waiting for async handlers there costs no extra thread. Streams compose
+	 * the {@code Mono} instead.
 	 */
 	public static void await(Mono<Void> pending) {
 		if (pending != Mono.<Void>empty()) {
@@ -370,7 +389,10 @@ public final class CallbackManager {
 			return this;
 		}
 
-		/** The bound on each async handler call; a call that takes longer counts as a failed handler. */
+		/**
+		 * The bound on each async handler call; a call that takes longer counts as a
+		 * failed handler.
+		 */
 		public Builder asyncTimeout(Duration asyncTimeout) {
 			Assert.isTrue(asyncTimeout != null && asyncTimeout.compareTo(Duration.ZERO) > 0,
 					"asyncTimeout must be positive");
@@ -379,9 +401,10 @@ public final class CallbackManager {
 		}
 
 		/**
-		 * Where synchronous handlers run for reactive ({@code stream()}) runs: {@code null} (the default) calls them
-		 * inline on the thread that delivers the chunk, as Reactor users expect; a scheduler moves them off it,
-		 * each event awaited like an async handler.
+		 * Where synchronous handlers run for reactive ({@code stream()}) runs:
+		 * {@code null} (the default) calls them inline on the thread that delivers the
+		 * chunk, as Reactor users expect; a scheduler moves them off it, each event
+		 * awaited like an async handler.
 		 */
 		public Builder syncHandlerScheduler(@Nullable Scheduler scheduler) {
 			this.syncHandlerScheduler = scheduler;

@@ -18,9 +18,10 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.messages.MessageType;
 
 /**
- * The run of one {@code ChatClient} {@code call()} or {@code stream()}: the root of its tree (or, for a client called
- * from inside another run, such as a tool, a child of that run). Its LLM, tool and retriever runs are its children;
- * it sums their usage and hands it to the open {@link UsageTracker}s.
+ * The run of one {@code ChatClient} {@code call()} or {@code stream()}: the root of its
+ * tree (or, for a client called from inside another run, such as a tool, a child of that
+ * run). Its LLM, tool and retriever runs are its children; it sums their usage and hands
+ * it to the open {@link UsageTracker}s.
  */
 public final class ChainRun extends Run {
 
@@ -28,16 +29,20 @@ public final class ChainRun extends Run {
 
 	private final boolean streaming;
 
-	// The round in progress, so that a cancel ends it before the chain (children end before parents).
+	// The round in progress, so that a cancel ends it before the chain (children end
+	// before parents).
 	private volatile @Nullable LlmRun activeLlmRun;
 
-	// Tool and retriever runs in progress, for the same reason; guarded by "this", created on first use.
+	// Tool and retriever runs in progress, for the same reason; guarded by "this",
+	// created on first use.
 	private @Nullable Set<Run> activeChildren;
 
-	// Guarded by "this": LLM rounds of one chain are sequential, but a cancelled stream may race its last round.
+	// Guarded by "this": LLM rounds of one chain are sequential, but a cancelled stream
+	// may race its last round.
 	private TokenUsage usage = TokenUsage.ZERO;
 
-	// The advisor chain that runs this call: the identity by which duplicate advisors recognise their run.
+	// The advisor chain that runs this call: the identity by which duplicate advisors
+	// recognise their run.
 	private final Object startedBy;
 
 	ChainRun(CallbackManager manager, HandlerSet handlers, @Nullable UUID parentId, String name, List<String> tags,
@@ -48,7 +53,10 @@ public final class ChainRun extends Run {
 		this.startedBy = startedBy;
 	}
 
-	/** Whether this run was started for {@code advisorChain} (a duplicate advisor of the same call). */
+	/**
+	 * Whether this run was started for {@code advisorChain} (a duplicate advisor of the
+	 * same call).
+	 */
 	public boolean isStartedBy(Object advisorChain) {
 		return this.startedBy == advisorChain;
 	}
@@ -63,31 +71,44 @@ public final class ChainRun extends Run {
 		return this.streaming;
 	}
 
-	/** Whether any handler reads the chain's output text, so the adapter should collect it. */
+	/**
+	 * Whether any handler reads the chain's output text, so the adapter should collect
+	 * it.
+	 */
 	public boolean wantsOutput() {
 		return listens(EventKind.CHAIN_END);
 	}
 
-	/** Whether nothing listens to this chain at all (no handler, tracker or observer): the adapter steps aside. */
+	/**
+	 * Whether nothing listens to this chain at all (no handler, tracker or observer): the
+	 * adapter steps aside.
+	 */
 	public boolean isInert() {
 		return this.handlers.isEmpty() && this.trackers == null && !this.manager.hasObservers();
 	}
 
-	/** Whether tool executions need wrapping: a handler listens to tool, retriever or custom events. */
+	/**
+	 * Whether tool executions need wrapping: a handler listens to tool, retriever or
+	 * custom events.
+	 */
 	public boolean wantsToolRuns() {
 		return this.handlers.listensAny(EventKind.Category.TOOL.mask() | EventKind.Category.RETRIEVER.mask()
 				| EventKind.Category.CUSTOM.mask());
 	}
 
-	/** Whether retrievals need tracing: a handler listens to retriever or custom events. */
+	/**
+	 * Whether retrievals need tracing: a handler listens to retriever or custom events.
+	 */
 	public boolean wantsRetrieverRuns() {
 		return this.handlers.listensAny(EventKind.Category.RETRIEVER.mask() | EventKind.Category.CUSTOM.mask());
 	}
 
-	/** Whether anything (handlers, trackers, observers) needs this chain's token counts. */
+	/**
+	 * Whether anything (handlers, trackers, observers) needs this chain's token counts.
+	 */
 	boolean needsUsage() {
-		return this.trackers != null || this.manager.hasObservers() || this.handlers.listensAny(
-				EventKind.LLM_END.bit | EventKind.CHAIN_END.bit);
+		return this.trackers != null || this.manager.hasObservers()
+				|| this.handlers.listensAny(EventKind.LLM_END.bit | EventKind.CHAIN_END.bit);
 	}
 
 	UsageTracker @Nullable [] trackers() {
@@ -119,8 +140,9 @@ public final class ChainRun extends Run {
 	}
 
 	/**
-	 * Starts an LLM run, a child of this chain; deliver its start with {@link LlmRun#start()}. Adapters check
-	 * {@link #isFinished()} first: a chain that has ended (a cancelled stream) gets no new runs.
+	 * Starts an LLM run, a child of this chain; deliver its start with
+	 * {@link LlmRun#start()}. Adapters check {@link #isFinished()} first: a chain that
+	 * has ended (a cancelled stream) gets no new runs.
 	 */
 	public LlmRun newLlmRun(List<Message> messages, String model, boolean streaming, Object startedBy) {
 		LlmRun run = new LlmRun(this, messages, model, streaming, startedBy);
@@ -133,7 +155,10 @@ public final class ChainRun extends Run {
 		return started(new ToolRun(this, toolName, input));
 	}
 
-	/** Starts a retriever run, a child of {@code parent} (this chain or one of its tool runs). */
+	/**
+	 * Starts a retriever run, a child of {@code parent} (this chain or one of its tool
+	 * runs).
+	 */
 	public RetrieverRun newRetrieverRun(Run parent, String retrieverName, String query) {
 		return started(new RetrieverRun(this, parent, retrieverName, query));
 	}
@@ -177,14 +202,17 @@ public final class ChainRun extends Run {
 		if (!finish() || !listens(EventKind.CHAIN_ERROR)) {
 			return Mono.empty();
 		}
-		return emit(EventKind.CHAIN_ERROR, new ChainErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata,
-				error));
+		return emit(EventKind.CHAIN_ERROR,
+				new ChainErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
 	}
 
-	/** Ends the chain because its subscriber cancelled; async handlers are not awaited. */
+	/**
+	 * Ends the chain because its subscriber cancelled; async handlers are not awaited.
+	 */
 	public void cancel() {
-		// Children first: a tool still running on another thread ends as cancelled before its parent, and its
-		// late result (or a round Spring AI starts after the cancel) finds the chain finished and stays silent.
+		// Children first: a tool still running on another thread ends as cancelled before
+		// its parent, and its late result (or a round Spring AI starts after the cancel)
+		// finds the chain finished and stays silent.
 		LlmRun round = this.activeLlmRun;
 		if (round != null) {
 			round.cancel();

@@ -18,15 +18,15 @@ import dev.callbacks.event.ToolStartEvent;
 import reactor.core.publisher.Mono;
 
 /**
- * The events, each a bit in a handler's interest mask, with the one place that maps an event to its handler
- * method (a switch, not reflection, so that dispatch stays a virtual call).
+ * The events, each a bit in a handler's interest mask, with the one place that maps an
+ * event to its handler method (a switch, not reflection, so that dispatch stays a virtual
+ * call).
  */
 enum EventKind {
 
 	CHAT_MODEL_START("onChatModelStart", Category.LLM, ChatModelStartEvent.class),
 	LLM_NEW_TOKEN("onLlmNewToken", Category.LLM, LlmNewTokenEvent.class),
-	LLM_END("onLlmEnd", Category.LLM, LlmEndEvent.class),
-	LLM_ERROR("onLlmError", Category.LLM, LlmErrorEvent.class),
+	LLM_END("onLlmEnd", Category.LLM, LlmEndEvent.class), LLM_ERROR("onLlmError", Category.LLM, LlmErrorEvent.class),
 	CHAIN_START("onChainStart", Category.CHAIN, ChainStartEvent.class),
 	CHAIN_END("onChainEnd", Category.CHAIN, ChainEndEvent.class),
 	CHAIN_ERROR("onChainError", Category.CHAIN, ChainErrorEvent.class),

@@ -3,12 +3,14 @@ package dev.callbacks;
 import java.lang.reflect.Method;
 
 /**
- * A handler with what the dispatcher needs to know about it, worked out once per run tree: which events it
- * listens to (the methods its class overrides, minus the ignored categories) and whether it is async.
+ * A handler with what the dispatcher needs to know about it, worked out once per run
+ * tree: which events it listens to (the methods its class overrides, minus the ignored
+ * categories) and whether it is async.
  */
 final class HandlerEntry {
 
-	// Which event methods a class overrides. A handler that overrides only onLlmEnd costs nothing per token.
+	// Which event methods a class overrides. A handler that overrides only onLlmEnd costs
+	// nothing per token.
 	private static final ClassValue<Integer> OVERRIDDEN = new ClassValue<>() {
 		@Override
 		protected Integer computeValue(Class<?> type) {
@@ -72,7 +74,8 @@ final class HandlerEntry {
 			return declaring != CallbackHandler.class && declaring != AsyncCallbackHandler.class;
 		}
 		catch (NoSuchMethodException | SecurityException ex) {
-			// Unknown shape (a proxy we cannot introspect): deliver everything rather than lose events.
+			// Unknown shape (a proxy we cannot introspect): deliver everything rather
+			// than lose events.
 			return true;
 		}
 	}

@@ -4,8 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The handlers of one run tree in delivery order (global, client, request), with the union of their interests
- * so that an event nobody listens to costs one bit test.
+ * The handlers of one run tree in delivery order (global, client, request), with the
+ * union of their interests so that an event nobody listens to costs one bit test.
  */
 final class HandlerSet {
 

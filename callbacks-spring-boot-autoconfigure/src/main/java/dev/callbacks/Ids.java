@@ -4,9 +4,10 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Run ids: time-ordered UUIDs (version 7) from {@link ThreadLocalRandom}. {@link UUID#randomUUID()} goes through
- * a shared {@code SecureRandom}, which costs more than the rest of a run's bookkeeping and contends under load;
- * run ids need to be unique, not unguessable.
+ * Run ids: time-ordered UUIDs (version 7) from {@link ThreadLocalRandom}.
+ * {@link UUID#randomUUID()} goes through a shared {@code SecureRandom}, which costs more
+ * than the rest of a run's bookkeeping and contends under load; run ids need to be
+ * unique, not unguessable.
  */
 final class Ids {
 

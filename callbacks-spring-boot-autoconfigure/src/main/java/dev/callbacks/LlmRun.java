@@ -21,13 +21,15 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
 
 /**
- * One model round trip: a child of the chain run. For a stream it collects the chunks (tokens, the last usage
- * report, tool calls) and ends with the aggregated response. On end or error it does the accounting: the chain's
- * usage, the open trackers, the observers (meters).
+ * One model round trip: a child of the chain run. For a stream it collects the chunks
+ * (tokens, the last usage report, tool calls) and ends with the aggregated response. On
+ * end or error it does the accounting: the chain's usage, the open trackers, the
+ * observers (meters).
  */
 public final class LlmRun extends Run {
 
-	// Initial capacity of the collected text: most answers fit, so the builder rarely grows per token.
+	// Initial capacity of the collected text: most answers fit, so the builder rarely
+	// grows per token.
 	private static final int TEXT_CAPACITY = 512;
 
 	private final ChainRun chain;
@@ -40,10 +42,12 @@ public final class LlmRun extends Run {
 
 	private final long startNanos;
 
-	// When the model was called: after the start handlers, so that time to first token is the model's alone.
+	// When the model was called: after the start handlers, so that time to first token is
+	// the model's alone.
 	private long modelCalledNanos;
 
-	// Stream state: chunks of one round arrive one at a time (Reactor's serial onNext), so no locking.
+	// Stream state: chunks of one round arrive one at a time (Reactor's serial onNext),
+	// so no locking.
 	private long firstTokenNanos = -1;
 
 	private int tokenIndex;
@@ -58,15 +62,16 @@ public final class LlmRun extends Run {
 
 	private @Nullable TokenUsage reported;
 
-	// The provider's own usage object of the last report, kept for the aggregated response (native usage).
+	// The provider's own usage object of the last report, kept for the aggregated
+	// response (native usage).
 	private @Nullable Usage reportedUsage;
 
-	// The advisor chain of this round: duplicate LLM advisors of the same round step aside.
+	// The advisor chain of this round: duplicate LLM advisors of the same round step
+	// aside.
 	private final Object startedBy;
 
 	LlmRun(ChainRun chain, List<Message> messages, String requestedModel, boolean streaming, Object startedBy) {
-		super(chain.manager, chain.handlers, chain.id, runName(requestedModel), chain.tags, chain.metadata,
-				streaming);
+		super(chain.manager, chain.handlers, chain.id, runName(requestedModel), chain.tags, chain.metadata, streaming);
 		this.chain = chain;
 		this.messages = messages;
 		this.requestedModel = requestedModel;
@@ -74,8 +79,9 @@ public final class LlmRun extends Run {
 		this.startedBy = startedBy;
 		this.startNanos = System.nanoTime();
 		this.modelCalledNanos = this.startNanos;
-		// The text is collected for end handlers, and for an estimate if the provider reports no usage; a model
-		// whose streams have reported usage is not expected to stop, so nothing is collected per token for it.
+		// The text is collected for end handlers, and for an estimate if the provider
+		// reports no usage; a model whose streams have reported usage is not expected to
+		// stop, so nothing is collected per token for it.
 		if (streaming && (listens(EventKind.LLM_END)
 				|| (chain.needsUsage() && !this.manager.streamsReportUsage(requestedModel)))) {
 			this.text = new StringBuilder(TEXT_CAPACITY);
@@ -110,19 +116,24 @@ public final class LlmRun extends Run {
 		this.modelCalledNanos = System.nanoTime();
 	}
 
-	/** Whether token events need awaiting (some async handler listens), so chunks must be delivered in sequence. */
+	/**
+	 * Whether token events need awaiting (some async handler listens), so chunks must be
+	 * delivered in sequence.
+	 */
 	public boolean awaitsTokens() {
-		return this.handlers.hasAsync(EventKind.LLM_NEW_TOKEN) || (this.reactive && this.handlers.listens(
-				EventKind.LLM_NEW_TOKEN) && this.manager.offloadsSyncHandlers());
+		return this.handlers.hasAsync(EventKind.LLM_NEW_TOKEN) || (this.reactive
+				&& this.handlers.listens(EventKind.LLM_NEW_TOKEN) && this.manager.offloadsSyncHandlers());
 	}
 
 	/**
-	 * Takes one streamed chunk: its text becomes a token event, its usage (if any) replaces the last reported.
-	 * Returns what async token handlers left pending, or {@code null} when nothing is.
+	 * Takes one streamed chunk: its text becomes a token event, its usage (if any)
+	 * replaces the last reported. Returns what async token handlers left pending, or
+	 * {@code null} when nothing is.
 	 */
 	public @Nullable Mono<Void> onChunk(ChatResponse chunk, @Nullable TokenUsage usage) {
 		if (isFinished()) {
-			// A chunk that raced a cancel: the round has ended, nothing more is delivered for it.
+			// A chunk that raced a cancel: the round has ended, nothing more is delivered
+			// for it.
 			return null;
 		}
 		if (usage != null && !usage.isEmpty()) {
@@ -166,7 +177,9 @@ public final class LlmRun extends Run {
 				new LlmNewTokenEvent(this.id, this.parentId, this.name, this.tags, this.metadata, token, index));
 	}
 
-	/** Ends a {@code call()} round with the model's response and the usage read from it. */
+	/**
+	 * Ends a {@code call()} round with the model's response and the usage read from it.
+	 */
 	public Mono<Void> end(@Nullable ChatResponse response, @Nullable TokenUsage usage) {
 		if (!finish()) {
 			return Mono.empty();
@@ -179,11 +192,14 @@ public final class LlmRun extends Run {
 		if (!listens(EventKind.LLM_END)) {
 			return Mono.empty();
 		}
-		return emit(EventKind.LLM_END,
-				new LlmEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, result, roundUsage, model));
+		return emit(EventKind.LLM_END, new LlmEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata,
+				result, roundUsage, model));
 	}
 
-	/** Ends a streamed round: the response is the chunks aggregated, the usage the last one reported. */
+	/**
+	 * Ends a streamed round: the response is the chunks aggregated, the usage the last
+	 * one reported.
+	 */
 	public Mono<Void> endStream() {
 		if (!finish()) {
 			return Mono.empty();
@@ -213,7 +229,9 @@ public final class LlmRun extends Run {
 				new LlmErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
 	}
 
-	/** Ends the round because its subscriber cancelled; async handlers are not awaited. */
+	/**
+	 * Ends the round because its subscriber cancelled; async handlers are not awaited.
+	 */
 	public void cancel() {
 		detach(cancelled("The subscriber cancelled the stream of " + this.name));
 	}
@@ -228,18 +246,20 @@ public final class LlmRun extends Run {
 			this.manager.answeredAs(this.requestedModel, metadata.getModel());
 			return metadata.getModel();
 		}
-		// A round that failed before answering: name it as this model answered last time (gpt-4o-mini →
-		// gpt-4o-mini-2024-07-18), so that its failure lines up with its successes in meters and trackers.
+		// A round that failed before answering: name it as this model answered last time
+		// (gpt-4o-mini → gpt-4o-mini-2024-07-18), so that its failure lines up with its
+		// successes in meters and trackers.
 		return this.manager.answeringModel(runName(this.requestedModel));
 	}
 
 	private TokenUsage estimateStream(String model, String completion) {
 		if (this.text == null && this.chain.needsUsage()) {
-			// A model that used to report usage did not this time, and its text was not collected: count the prompt
-			// with the tokenizer and one completion token per streamed chunk (providers stream about one each).
+			// A model that used to report usage did not this time, and its text was not
+			// collected: count the prompt with the tokenizer and one completion token per
+			// streamed chunk (providers stream about one each).
 			TokenUsage prompt = TokenEstimator.estimate(model, this.messages, "");
-			return new TokenUsage(prompt.promptTokens(), this.tokenIndex, prompt.promptTokens() + this.tokenIndex,
-					0, 0, true);
+			return new TokenUsage(prompt.promptTokens(), this.tokenIndex, prompt.promptTokens() + this.tokenIndex, 0, 0,
+					true);
 		}
 		return estimateIfNeeded(model, () -> completion);
 	}
@@ -267,8 +287,8 @@ public final class LlmRun extends Run {
 		if (observed) {
 			long now = System.nanoTime();
 			this.manager.observe(new LlmRunRecord(this.chain.name, model, roundUsage, cost, success, this.streaming,
-					now - this.startNanos, (this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1,
-					this.metadata));
+					now - this.startNanos,
+					(this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1, this.metadata));
 		}
 	}
 
@@ -278,7 +298,8 @@ public final class LlmRun extends Run {
 			.toolCalls((this.toolCalls != null) ? this.toolCalls : List.of())
 			.build();
 		ChatGenerationMetadata generationMetadata = (this.finishReason != null)
-				? ChatGenerationMetadata.builder().finishReason(this.finishReason).build() : ChatGenerationMetadata.NULL;
+				? ChatGenerationMetadata.builder().finishReason(this.finishReason).build()
+				: ChatGenerationMetadata.NULL;
 		ChatResponseMetadata.Builder metadata = ChatResponseMetadata.builder()
 			.model(model)
 			.usage((this.reportedUsage != null) ? this.reportedUsage

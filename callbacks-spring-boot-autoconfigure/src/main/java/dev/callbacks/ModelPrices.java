@@ -22,12 +22,14 @@ import org.slf4j.LoggerFactory;
 import org.springframework.util.Assert;
 
 /**
- * Model prices in USD per million tokens, looked up by the model name a provider reports: exact match first, then
- * the longest configured prefix ({@code gpt-4o-mini-2024-07-18} → {@code gpt-4o-mini}). A model with no price is
- * warned about once and costs nothing; trackers list it in {@link UsageTracker#unpricedModels()}.
+ * Model prices in USD per million tokens, looked up by the model name a provider reports:
+ * exact match first, then the longest configured prefix ({@code gpt-4o-mini-2024-07-18} →
+ * {@code gpt-4o-mini}). A model with no price is warned about once and costs nothing;
+ * trackers list it in {@link UsageTracker#unpricedModels()}.
  * <p>
- * {@link #defaults()} is a bundled, dated table ({@code dev/callbacks/model-prices.properties}, which cites its
- * sources); {@link #with(Map)} lays overrides over it.
+ * {@link #defaults()} is a bundled, dated table
+ * ({@code dev/callbacks/model-prices.properties}, which cites its sources);
+ * {@link #with(Map)} lays overrides over it.
  */
 public final class ModelPrices {
 
@@ -35,7 +37,8 @@ public final class ModelPrices {
 
 	private static final String DEFAULTS_RESOURCE = "dev/callbacks/model-prices.properties";
 
-	// Bounded: model names come from providers' responses, and an unbounded cache would be a leak.
+	// Bounded: model names come from providers' responses, and an unbounded cache would
+	// be a leak.
 	private static final int MAX_CACHED_LOOKUPS = 1024;
 
 	private static final Price NO_PRICE = new Price(BigDecimal.ZERO, BigDecimal.ZERO, null);
@@ -58,7 +61,10 @@ public final class ModelPrices {
 		this.prefixes = List.copyOf(prefixes);
 	}
 
-	/** A table of exactly these prices (keys are model names or prefixes, matched case-insensitively). */
+	/**
+	 * A table of exactly these prices (keys are model names or prefixes, matched
+	 * case-insensitively).
+	 */
 	public static ModelPrices of(Map<String, Price> prices) {
 		Map<String, Price> normalized = new LinkedHashMap<>();
 		prices.forEach((model, price) -> {
@@ -91,9 +97,13 @@ public final class ModelPrices {
 		return this.prices;
 	}
 
-	/** The price of {@code model}: exact, then longest prefix; {@code null} when none matches. */
+	/**
+	 * The price of {@code model}: exact, then longest prefix; {@code null} when none
+	 * matches.
+	 */
 	public @Nullable Price lookup(String model) {
-		// Cached by the name as given, so that a repeated lookup allocates nothing (no lower-casing).
+		// Cached by the name as given, so that a repeated lookup allocates nothing (no
+		// lower-casing).
 		Price cached = this.lookups.get(model);
 		if (cached == null) {
 			cached = resolve(model.toLowerCase(Locale.ROOT));
@@ -105,8 +115,8 @@ public final class ModelPrices {
 	}
 
 	/**
-	 * The cost of {@code usage} on {@code model}, or {@code null} when the model has no price (warned once per
-	 * model).
+	 * The cost of {@code usage} on {@code model}, or {@code null} when the model has no
+	 * price (warned once per model).
 	 */
 	public @Nullable BigDecimal cost(String model, TokenUsage usage) {
 		Price price = lookup(model);
@@ -148,7 +158,8 @@ public final class ModelPrices {
 		Map<String, BigDecimal[]> parts = new LinkedHashMap<>();
 		for (String key : properties.stringPropertyNames()) {
 			int dot = key.lastIndexOf('.');
-			Assert.state(dot > 0, () -> resource + ": key '" + key + "' is not <model>.<prompt|completion|cached-prompt>");
+			Assert.state(dot > 0,
+					() -> resource + ": key '" + key + "' is not <model>.<prompt|completion|cached-prompt>");
 			String model = key.substring(0, dot);
 			int slot = switch (key.substring(dot + 1)) {
 				case "prompt" -> 0;
@@ -170,9 +181,11 @@ public final class ModelPrices {
 
 	/**
 	 * Prices in USD per million tokens.
+	 *
 	 * @param prompt per input token
 	 * @param completion per output token
-	 * @param cachedPrompt per input token read from the prompt cache; {@code null}: same as {@code prompt}
+	 * @param cachedPrompt per input token read from the prompt cache; {@code null}: same
+	 * as {@code prompt}
 	 */
 	public record Price(BigDecimal prompt, BigDecimal completion, @Nullable BigDecimal cachedPrompt) {
 
@@ -185,7 +198,10 @@ public final class ModelPrices {
 					() -> "cached-prompt price must not be negative: " + cachedPrompt);
 		}
 
-		/** (prompt − cached) · prompt + cached · cached-prompt + completion · completion, per million. */
+		/**
+		 * (prompt − cached) · prompt + cached · cached-prompt + completion · completion,
+		 * per million.
+		 */
 		public BigDecimal cost(TokenUsage usage) {
 			long cached = Math.min(usage.cachedPromptTokens(), usage.promptTokens());
 			BigDecimal cachedPrice = (this.cachedPrompt != null) ? this.cachedPrompt : this.prompt;

@@ -9,7 +9,10 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.ai.document.Document;
 
-/** One retrieval (a {@code DocumentRetriever} or a vector-store search): a child of the chain or tool run. */
+/**
+ * One retrieval (a {@code DocumentRetriever} or a vector-store search): a child of the
+ * chain or tool run.
+ */
 public final class RetrieverRun extends Run {
 
 	private final ChainRun chain;

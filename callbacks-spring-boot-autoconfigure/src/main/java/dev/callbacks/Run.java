@@ -12,12 +12,13 @@ import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
- * One node of a run tree: a chain ({@code ChatClient} call), an LLM round trip, a tool execution or a retrieval.
- * Created and driven by the Spring AI adapter; handlers only see its id in events.
+ * One node of a run tree: a chain ({@code ChatClient} call), an LLM round trip, a tool
+ * execution or a retrieval. Created and driven by the Spring AI adapter; handlers only
+ * see its id in events.
  * <p>
- * Lifecycle methods deliver their event at once to synchronous handlers and return what is left for async ones
- * ({@code Mono.empty()} when nothing is). Every run delivers exactly one end or error: whichever comes first wins
- * and later ones are dropped.
+ * Lifecycle methods deliver their event at once to synchronous handlers and return what
+ * is left for async ones ({@code Mono.empty()} when nothing is). Every run delivers
+ * exactly one end or error: whichever comes first wins and later ones are dropped.
  */
 public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun {
 
@@ -49,7 +50,8 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 
 	final Map<String, Object> metadata;
 
-	// Whether the run's events are delivered from reactive operators (sync handlers may be offloaded then).
+	// Whether the run's events are delivered from reactive operators (sync handlers may
+	// be offloaded then).
 	final boolean reactive;
 
 	@SuppressWarnings("unused") // through FINISHED
@@ -91,14 +93,17 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 	}
 
 	/**
-	 * Makes this the current thread's run until the scope is closed, so that code running inside it (tools,
-	 * retrievers, custom events) finds its parent.
+	 * Makes this the current thread's run until the scope is closed, so that code running
+	 * inside it (tools, retrievers, custom events) finds its parent.
 	 */
 	public Scope makeCurrent() {
 		return RunScope.open(this);
 	}
 
-	/** Claims the single end-or-error of this run; {@code false} when it was already delivered. */
+	/**
+	 * Claims the single end-or-error of this run; {@code false} when it was already
+	 * delivered.
+	 */
 	final boolean finish() {
 		if (!FINISHED.compareAndSet(this, 0, 1)) {
 			return false;
@@ -120,7 +125,10 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 		return (pending != null) ? pending : Mono.empty();
 	}
 
-	/** Ends the run as cancelled; what is left pending for async handlers is not awaited by anyone. */
+	/**
+	 * Ends the run as cancelled; what is left pending for async handlers is not awaited
+	 * by anyone.
+	 */
 	abstract Mono<Void> cancelled(String reason);
 
 	/** The run the current thread works for, if any. */
@@ -133,11 +141,12 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 		if (!listens(EventKind.CUSTOM)) {
 			return Mono.empty();
 		}
-		return emit(EventKind.CUSTOM, new CustomEvent(Ids.next(), this.id, eventName, this.tags, this.metadata,
-				eventName, data));
+		return emit(EventKind.CUSTOM,
+				new CustomEvent(Ids.next(), this.id, eventName, this.tags, this.metadata, eventName, data));
 	}
 
-	// Cancellation has no subscriber left to wait for its events: async handlers run on, unawaited.
+	// Cancellation has no subscriber left to wait for its events: async handlers run on,
+	// unawaited.
 	static void detach(Mono<Void> pending) {
 		if (pending != Mono.<Void>empty()) {
 			pending.subscribe(null, ex -> {

@@ -3,9 +3,10 @@ package dev.callbacks;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The run the current thread works for, so that code called from inside a run (a tool, a retriever,
- * {@link Callbacks#dispatchCustomEvent}) finds its parent. Propagated across threads and Reactor operators by
- * Micrometer's context-propagation through {@link RunThreadLocalAccessor}.
+ * The run the current thread works for, so that code called from inside a run (a tool, a
+ * retriever, {@link Callbacks#dispatchCustomEvent}) finds its parent. Propagated across
+ * threads and Reactor operators by Micrometer's context-propagation through
+ * {@link RunThreadLocalAccessor}.
  */
 final class RunScope {
 
@@ -33,7 +34,8 @@ final class RunScope {
 	static Run.Scope open(Run run) {
 		Run previous = CURRENT.get();
 		CURRENT.set(run);
-		// Code of the run (a tool on a worker thread) that calls another ChatClient counts in the same trackers.
+		// Code of the run (a tool on a worker thread) that calls another ChatClient
+		// counts in the same trackers.
 		UsageTracker[] trackers = run.chain().trackers();
 		if (trackers != null && UsageTracker.currentOrNull() == null) {
 			UsageTracker.makeCurrent(trackers[0]);

@@ -4,8 +4,8 @@ import io.micrometer.context.ThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lets Micrometer context-propagation carry the current run across threads and Reactor operators. Registered
- * through {@code META-INF/services}; not for direct use.
+ * Lets Micrometer context-propagation carry the current run across threads and Reactor
+ * operators. Registered through {@code META-INF/services}; not for direct use.
  */
 public final class RunThreadLocalAccessor implements ThreadLocalAccessor<Object> {
 
@@ -25,9 +25,10 @@ public final class RunThreadLocalAccessor implements ThreadLocalAccessor<Object>
 	}
 
 	/**
-	 * Nothing: a context without the key says nothing about this thread. Reactor's automatic propagation calls
-	 * this when entering operators whose context lacks the key, which would otherwise hide the value opened on the
-	 * very thread that subscribes.
+	 * Nothing: a context without the key says nothing about this thread. Reactor's
+	 * automatic propagation calls this when entering operators whose context lacks the
+	 * key, which would otherwise hide the value opened on the very thread that
+	 * subscribes.
 	 */
 	@Override
 	public void setValue() {

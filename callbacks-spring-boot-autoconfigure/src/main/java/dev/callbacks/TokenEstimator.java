@@ -10,13 +10,15 @@ import com.knuddels.jtokkit.api.EncodingType;
 import org.springframework.ai.chat.messages.Message;
 
 /**
- * Counts tokens with JTokkit when a provider reports no usage (LangChain reports 0 then; we estimate and say so
- * with {@link TokenUsage#estimated()}). Models JTokkit does not know are counted with {@code o200k_base}, the
- * encoding of current OpenAI models: an estimate, as the flag says.
+ * Counts tokens with JTokkit when a provider reports no usage (LangChain reports 0 then;
+ * we estimate and say so with {@link TokenUsage#estimated()}). Models JTokkit does not
+ * know are counted with {@code o200k_base}, the encoding of current OpenAI models: an
+ * estimate, as the flag says.
  */
 public final class TokenEstimator {
 
-	// OpenAI's chat format: every message is wrapped in a few tokens, and the reply is primed with three.
+	// OpenAI's chat format: every message is wrapped in a few tokens, and the reply is
+	// primed with three.
 	private static final int TOKENS_PER_MESSAGE = 3;
 
 	private static final int REPLY_PRIMING_TOKENS = 3;
@@ -29,7 +31,10 @@ public final class TokenEstimator {
 		return text.isEmpty() ? 0 : encodingFor(model).countTokensOrdinary(text);
 	}
 
-	/** An estimated usage for a round that sent {@code prompt} and received {@code completion}. */
+	/**
+	 * An estimated usage for a round that sent {@code prompt} and received
+	 * {@code completion}.
+	 */
 	public static TokenUsage estimate(String model, List<Message> prompt, String completion) {
 		Encoding encoding = encodingFor(model);
 		long promptTokens = REPLY_PRIMING_TOKENS;
@@ -46,7 +51,8 @@ public final class TokenEstimator {
 		return registry.getEncodingForModel(model).orElseGet(() -> registry.getEncoding(EncodingType.O200K_BASE));
 	}
 
-	// Loading the encodings takes a moment and some memory: only when the first estimate is needed.
+	// Loading the encodings takes a moment and some memory: only when the first estimate
+	// is needed.
 	private static final class Registry {
 
 		static final EncodingRegistry INSTANCE = Encodings.newLazyEncodingRegistry();

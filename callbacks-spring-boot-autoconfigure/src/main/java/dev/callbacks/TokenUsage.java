@@ -6,9 +6,11 @@ package dev.callbacks;
  * @param promptTokens tokens sent to the model (input), cached ones included
  * @param completionTokens tokens the model generated (output), reasoning ones included
  * @param totalTokens as the provider reported it; normally prompt + completion
- * @param cachedPromptTokens the part of {@code promptTokens} read from the provider's prompt cache
+ * @param cachedPromptTokens the part of {@code promptTokens} read from the provider's
+ * prompt cache
  * @param reasoningTokens the part of {@code completionTokens} spent on reasoning
- * @param estimated {@code true} when counted with a tokenizer because the provider reported nothing
+ * @param estimated {@code true} when counted with a tokenizer because the provider
+ * reported nothing
  */
 public record TokenUsage(long promptTokens, long completionTokens, long totalTokens, long cachedPromptTokens,
 		long reasoningTokens, boolean estimated) {
@@ -20,8 +22,8 @@ public record TokenUsage(long promptTokens, long completionTokens, long totalTok
 		if (promptTokens < 0 || completionTokens < 0 || totalTokens < 0 || cachedPromptTokens < 0
 				|| reasoningTokens < 0) {
 			throw new IllegalArgumentException("token counts must not be negative: prompt=" + promptTokens
-					+ ", completion=" + completionTokens + ", total=" + totalTokens + ", cached="
-					+ cachedPromptTokens + ", reasoning=" + reasoningTokens);
+					+ ", completion=" + completionTokens + ", total=" + totalTokens + ", cached=" + cachedPromptTokens
+					+ ", reasoning=" + reasoningTokens);
 		}
 	}
 

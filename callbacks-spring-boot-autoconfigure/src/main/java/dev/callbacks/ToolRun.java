@@ -6,8 +6,9 @@ import dev.callbacks.event.ToolStartEvent;
 import reactor.core.publisher.Mono;
 
 /**
- * One tool execution: a child of the chain run. Tools run blocking (Spring AI executes them on the caller's thread
- * or on a bounded-elastic one), so the adapter waits for async handlers here.
+ * One tool execution: a child of the chain run. Tools run blocking (Spring AI executes
+ * them on the caller's thread or on a bounded-elastic one), so the adapter waits for
+ * async handlers here.
  */
 public final class ToolRun extends Run {
 

@@ -11,8 +11,8 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Counts the tokens, requests and cost of every LLM run started while it is open: the Java
- * {@code get_openai_callback}.
+ * Counts the tokens, requests and cost of every LLM run started while it is open: the
+ * Java {@code get_openai_callback}.
  *
  * <pre class="code">
  * try (UsageTracker usage = UsageTracker.start()) {
@@ -22,11 +22,12 @@ import org.jspecify.annotations.Nullable;
  * }
  * </pre>
  *
- * An LLM run belongs to the tracker that was current when its {@code ChatClient} call started: on the opening
- * thread, in Reactor pipelines subscribed from it (or carrying it in their context) and in tasks of
- * context-propagating executors. Trackers nest: an inner tracker's runs count in the outer one too, and
- * {@link #close()} makes the outer one current again. All methods are thread-safe; counts read while calls are
- * still running are a consistent snapshot of what has ended so far.
+ * An LLM run belongs to the tracker that was current when its {@code ChatClient} call
+ * started: on the opening thread, in Reactor pipelines subscribed from it (or carrying it
+ * in their context) and in tasks of context-propagating executors. Trackers nest: an
+ * inner tracker's runs count in the outer one too, and {@link #close()} makes the outer
+ * one current again. All methods are thread-safe; counts read while calls are still
+ * running are a consistent snapshot of what has ended so far.
  */
 public final class UsageTracker implements AutoCloseable {
 
@@ -39,8 +40,8 @@ public final class UsageTracker implements AutoCloseable {
 
 	private volatile boolean closed;
 
-	// Guarded by "this". Runs end a few times per request, so a lock is cheaper than it looks and keeps every
-	// snapshot consistent (LangChain does the same).
+	// Guarded by "this". Runs end a few times per request, so a lock is cheaper than it
+	// looks and keeps every snapshot consistent (LangChain does the same).
 	private TokenUsage usage = TokenUsage.ZERO;
 
 	private long successfulRequests;
@@ -57,7 +58,10 @@ public final class UsageTracker implements AutoCloseable {
 		this.parent = parent;
 	}
 
-	/** Opens a tracker and makes it current on this thread; close it (try-with-resources) on the same thread. */
+	/**
+	 * Opens a tracker and makes it current on this thread; close it (try-with-resources)
+	 * on the same thread.
+	 */
 	public static UsageTracker start() {
 		UsageTracker tracker = new UsageTracker(CURRENT.get());
 		CURRENT.set(tracker);
@@ -65,8 +69,9 @@ public final class UsageTracker implements AutoCloseable {
 	}
 
 	/**
-	 * A tracker that is not made current anywhere: for a scope you attach yourself, such as an HTTP request's
-	 * Reactor context under {@link #CONTEXT_KEY}. It counts into {@code parent} too when one is given.
+	 * A tracker that is not made current anywhere: for a scope you attach yourself, such
+	 * as an HTTP request's Reactor context under {@link #CONTEXT_KEY}. It counts into
+	 * {@code parent} too when one is given.
 	 */
 	public static UsageTracker detached(@Nullable UsageTracker parent) {
 		return new UsageTracker(parent);
@@ -91,8 +96,9 @@ public final class UsageTracker implements AutoCloseable {
 	}
 
 	/**
-	 * Stops being current: the nearest enclosing tracker that is still open becomes current again (none: the
-	 * thread is left with no tracker and nothing behind). Runs already started still count when they end.
+	 * Stops being current: the nearest enclosing tracker that is still open becomes
+	 * current again (none: the thread is left with no tracker and nothing behind). Runs
+	 * already started still count when they end.
 	 */
 	@Override
 	public void close() {
@@ -125,7 +131,10 @@ public final class UsageTracker implements AutoCloseable {
 		return false;
 	}
 
-	/** Records one LLM run here and in every enclosing tracker. {@code cost} is null for an unpriced model. */
+	/**
+	 * Records one LLM run here and in every enclosing tracker. {@code cost} is null for
+	 * an unpriced model.
+	 */
 	void record(String model, TokenUsage runUsage, boolean success, @Nullable BigDecimal cost) {
 		for (UsageTracker t = this; t != null; t = t.parent) {
 			t.recordHere(model, runUsage, success, cost);
@@ -187,12 +196,18 @@ public final class UsageTracker implements AutoCloseable {
 		return this.failedRequests;
 	}
 
-	/** The cost in USD of the runs of priced models; see {@link #unpricedModels()} for the others. */
+	/**
+	 * The cost in USD of the runs of priced models; see {@link #unpricedModels()} for the
+	 * others.
+	 */
 	public synchronized BigDecimal totalCost() {
 		return this.totalCost;
 	}
 
-	/** Models that used tokens but have no price, so are missing from {@link #totalCost()}. */
+	/**
+	 * Models that used tokens but have no price, so are missing from
+	 * {@link #totalCost()}.
+	 */
 	public synchronized Set<String> unpricedModels() {
 		return Collections.unmodifiableSet(new LinkedHashSet<>(this.unpricedModels));
 	}

@@ -4,9 +4,10 @@ import io.micrometer.context.ThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Lets Micrometer context-propagation carry the open {@link UsageTracker} into Reactor pipelines
- * ({@code contextCapture()}, automatic context propagation) and context-propagating executors. Registered through
- * {@code META-INF/services}; not for direct use.
+ * Lets Micrometer context-propagation carry the open {@link UsageTracker} into Reactor
+ * pipelines ({@code contextCapture()}, automatic context propagation) and
+ * context-propagating executors. Registered through {@code META-INF/services}; not for
+ * direct use.
  */
 public final class UsageTrackerThreadLocalAccessor implements ThreadLocalAccessor<UsageTracker> {
 
@@ -26,9 +27,10 @@ public final class UsageTrackerThreadLocalAccessor implements ThreadLocalAccesso
 	}
 
 	/**
-	 * Nothing: a context without the key says nothing about this thread. Reactor's automatic propagation calls
-	 * this when entering operators whose context lacks the key, which would otherwise hide the value opened on the
-	 * very thread that subscribes.
+	 * Nothing: a context without the key says nothing about this thread. Reactor's
+	 * automatic propagation calls this when entering operators whose context lacks the
+	 * key, which would otherwise hide the value opened on the very thread that
+	 * subscribes.
 	 */
 	@Override
 	public void setValue() {

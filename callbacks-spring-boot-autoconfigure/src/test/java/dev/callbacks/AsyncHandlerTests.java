@@ -33,7 +33,10 @@ import org.springframework.ai.chat.client.ChatClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Async handlers: awaited without blocking, in order per handler and run, cancel-safe, bounded by a timeout. */
+/**
+ * Async handlers: awaited without blocking, in order per handler and run, cancel-safe,
+ * bounded by a timeout.
+ */
 class AsyncHandlerTests {
 
 	private static final Duration HALF_SECOND = Duration.ofMillis(500);
@@ -53,7 +56,10 @@ class AsyncHandlerTests {
 			.build();
 	}
 
-	/** The lesson's flower shop: a sync token printer and an async handler that waits 0.5 s on start and end. */
+	/**
+	 * The lesson's flower shop: a sync token printer and an async handler that waits 0.5
+	 * s on start and end.
+	 */
 	@Test
 	void hundredConcurrentStreamsWaitForAsyncHandlersConcurrentlyNotOneAfterAnother() {
 		this.model.respondWith(prompt -> Reply.tokens("Roses", ", ", "lilies", ".").usage(10, 4));
@@ -167,8 +173,9 @@ class AsyncHandlerTests {
 		assertThat(client.prompt("y").call().content()).isEqualTo("still here");
 
 		assertThat(witness.events(LlmEndEvent.class)).hasSize(2);
-		assertThat(this.registry.find(LlmMeters.HANDLER_ERRORS).tag(LlmMeters.TAG_EVENT, "onChatModelStart")
-			.counter()).isNotNull().satisfies(counter -> assertThat(counter.count()).isEqualTo(2));
+		assertThat(this.registry.find(LlmMeters.HANDLER_ERRORS).tag(LlmMeters.TAG_EVENT, "onChatModelStart").counter())
+			.isNotNull()
+			.satisfies(counter -> assertThat(counter.count()).isEqualTo(2));
 	}
 
 	@Test
@@ -234,7 +241,10 @@ class AsyncHandlerTests {
 		return Duration.ofNanos(System.nanoTime() - start).toMillis();
 	}
 
-	/** The lesson's async handler: "fetching flower data" on start, "a thank-you note" on end, without blocking. */
+	/**
+	 * The lesson's async handler: "fetching flower data" on start, "a thank-you note" on
+	 * end, without blocking.
+	 */
 	static final class FlowerShopAsyncHandler implements AsyncCallbackHandler {
 
 		final AtomicInteger started = new AtomicInteger();
@@ -278,7 +288,8 @@ class AsyncHandlerTests {
 
 		private Mono<Void> record(CallbackEvent event, String what) {
 			return Mono.delay(Duration.ofMillis(ThreadLocalRandom.current().nextInt(this.maxDelayMillis)))
-				.doOnNext(t -> this.byRun.computeIfAbsent(event.runId(), id -> Collections.synchronizedList(new ArrayList<>()))
+				.doOnNext(t -> this.byRun
+					.computeIfAbsent(event.runId(), id -> Collections.synchronizedList(new ArrayList<>()))
 					.add(what))
 				.then();
 		}

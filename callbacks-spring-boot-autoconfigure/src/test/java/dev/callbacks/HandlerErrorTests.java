@@ -25,7 +25,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
-/** A throwing handler is logged and counted and the chat goes on, unless it raises errors. */
+/**
+ * A throwing handler is logged and counted and the chat goes on, unless it raises errors.
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class HandlerErrorTests {
 
@@ -61,12 +63,11 @@ class HandlerErrorTests {
 
 		assertThat(answer).isEqualTo("Tulips are sold out.");
 		assertThat(streamed).containsExactly("Roses", " bloom");
-		// the other handler of the same runs got every event (Spring AI orders the RAG advisor inside the tool
-		// loop, so it retrieves once per round)
-		assertThat(this.witness.shape()).containsExactly("chain_start", "retriever_start", "retriever_end",
-				"llm_start", "llm_end", "tool_start", "custom:stock-checked", "tool_end", "retriever_start",
-				"retriever_end", "llm_start", "llm_end", "chain_end", "chain_start", "llm_start", "tokens", "llm_end",
-				"chain_end");
+		// the other handler of the same runs got every event (Spring AI orders the RAG
+		// advisor inside the tool loop, so it retrieves once per round)
+		assertThat(this.witness.shape()).containsExactly("chain_start", "retriever_start", "retriever_end", "llm_start",
+				"llm_end", "tool_start", "custom:stock-checked", "tool_end", "retriever_start", "retriever_end",
+				"llm_start", "llm_end", "chain_end", "chain_start", "llm_start", "tokens", "llm_end", "chain_end");
 		List<String> failedEvents = List.of("onChainStart", "onRetrieverStart", "onRetrieverEnd", "onChatModelStart",
 				"onLlmEnd", "onToolStart", "onCustomEvent", "onToolEnd", "onChainEnd", "onLlmNewToken");
 		for (String event : failedEvents) {
@@ -159,8 +160,8 @@ class HandlerErrorTests {
 
 		// custom events are not tool events: ignoreTool() keeps them
 		assertThat(ignoringLlmAndTools.kinds()).containsExactly("chain_start", "custom:stock-checked", "chain_end");
-		assertThat(ignoringChain.kinds()).containsExactly("llm_start", "llm_end", "tool_start",
-				"custom:stock-checked", "tool_end", "llm_start", "llm_end");
+		assertThat(ignoringChain.kinds()).containsExactly("llm_start", "llm_end", "tool_start", "custom:stock-checked",
+				"tool_end", "llm_start", "llm_end");
 	}
 
 	static class StockTools {

@@ -28,9 +28,9 @@ import org.springframework.ai.chat.client.ChatClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * With BlockHound installed, the streaming path — sync and async handlers, a tracker, the meters — makes no
- * blocking call on a non-blocking thread. Tagged to run in a JVM of its own (see the surefire executions):
- * BlockHound cannot be uninstalled.
+ * With BlockHound installed, the streaming path — sync and async handlers, a tracker, the
+ * meters — makes no blocking call on a non-blocking thread. Tagged to run in a JVM of its
+ * own (see the surefire executions): BlockHound cannot be uninstalled.
  */
 @Tag("blockhound")
 class StreamingBlockHoundTests {
@@ -53,7 +53,8 @@ class StreamingBlockHoundTests {
 
 	@Test
 	void streamingWithSyncAndAsyncHandlersDoesNotBlock() {
-		// Chunks arrive on parallel (non-blocking) threads, as they would on Netty's event loop.
+		// Chunks arrive on parallel (non-blocking) threads, as they would on Netty's
+		// event loop.
 		this.model.respondWith(prompt -> Reply.tokens("Roses", ", ", "tulips", " and ", "lilies", ".").usage(12, 6))
 			.tokenDelay(Duration.ofMillis(2));
 		AtomicInteger tokens = new AtomicInteger();
@@ -119,8 +120,8 @@ class StreamingBlockHoundTests {
 
 	private ChatClient client(CallbackManager.Builder builder, BaseCallbackHandler... handlers) {
 		CallbackManager manager = builder
-			.prices(ModelPrices.of(Map.of(ScriptedChatModel.MODEL,
-					new ModelPrices.Price(BigDecimal.ONE, BigDecimal.TEN, null))))
+			.prices(ModelPrices
+				.of(Map.of(ScriptedChatModel.MODEL, new ModelPrices.Price(BigDecimal.ONE, BigDecimal.TEN, null))))
 			.observers(List.of(new MicrometerCallbackObserver(new SimpleMeterRegistry())))
 			.build();
 		return ChatClient.builder(this.model)

@@ -53,8 +53,8 @@ class UsageTrackerTests {
 
 	@Test
 	void threeConcurrentStreamsAreAllCounted() {
-		this.model.respondWith(prompt -> Reply.tokens("x", "y", "z").usage(11, 3)).tokenDelay(
-				java.time.Duration.ofMillis(5));
+		this.model.respondWith(prompt -> Reply.tokens("x", "y", "z").usage(11, 3))
+			.tokenDelay(java.time.Duration.ofMillis(5));
 
 		try (UsageTracker usage = UsageTracker.start()) {
 			Flux<String> a = this.client.prompt("a").stream().content();
@@ -139,7 +139,8 @@ class UsageTrackerTests {
 			}
 		}
 		assertThat(UsageTracker.current()).isEmpty();
-		// nothing global holds trackers: a new one still has no parent and counts from zero
+		// nothing global holds trackers: a new one still has no parent and counts from
+		// zero
 		try (UsageTracker tracker = UsageTracker.start()) {
 			assertThat(tracker.parent()).isEmpty();
 			assertThat(tracker.totalTokens()).isZero();
@@ -177,7 +178,8 @@ class UsageTrackerTests {
 
 			BigDecimal exact = miniPrice.prompt().add(miniPrice.completion());
 			BigDecimal cachedPrice = (miniPrice.cachedPrompt() != null) ? miniPrice.cachedPrompt() : miniPrice.prompt();
-			BigDecimal prefixed = miniPrice.prompt().multiply(new BigDecimal("0.6"))
+			BigDecimal prefixed = miniPrice.prompt()
+				.multiply(new BigDecimal("0.6"))
 				.add(cachedPrice.multiply(new BigDecimal("0.4")));
 			assertThat(usage.totalCost()).isEqualByComparingTo(exact.add(prefixed));
 			assertThat(usage.unpricedModels()).containsExactly("shop-llm-7b");
@@ -206,7 +208,8 @@ class UsageTrackerTests {
 
 		try (UsageTracker usage = UsageTracker.start()) {
 			this.client.prompt("first").stream().content().blockLast();
-			// The model reported usage, so its next stream's text is not collected; it then reports none.
+			// The model reported usage, so its next stream's text is not collected; it
+			// then reports none.
 			this.client.prompt("second").stream().content().blockLast();
 
 			TokenUsage counted = usage.byModel().get(ScriptedChatModel.MODEL);

@@ -20,9 +20,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One {@code ChatClient} {@code call()} and one {@code stream()} of {@link #tokens} tokens, per {@link Config}, on
- * the zero-latency model. The op is one request; for streams divide by {@code tokens} for ns and bytes per token
- * (the README's table does). Each trial first runs one request and checks that handlers, tracker and meters really
+ * One {@code ChatClient} {@code call()} and one {@code stream()} of {@link #tokens}
+ * tokens, per {@link Config}, on the zero-latency model. The op is one request; for
+ * streams divide by {@code tokens} for ns and bytes per token (the README's table does).
+ * Each trial first runs one request and checks that handlers, tracker and meters really
  * saw it, so a wiring mistake cannot produce a flattering number.
  */
 @State(Scope.Thread)
@@ -35,9 +36,8 @@ public class ChatClientBenchmark {
 
 	static final String QUESTION = "Which flowers suit a birthday?";
 
-	@Param({ "bare", "bare_2_noop_advisors", "bare_2_noop_advisors_3ctx",
-			"starter_inert", "starter_0h", "starter_1h", "starter_3h", "spring_ai_obs",
-			"spring_ai_obs_3h" })
+	@Param({ "bare", "bare_2_noop_advisors", "bare_2_noop_advisors_3ctx", "starter_inert", "starter_0h", "starter_1h",
+			"starter_3h", "spring_ai_obs", "spring_ai_obs_3h" })
 	public String config;
 
 	@Param({ "1000" })
@@ -89,14 +89,16 @@ public class ChatClientBenchmark {
 			require(answer != null && !answer.isEmpty(), "call() answered nothing");
 			String last = this.setup.client.prompt().user(QUESTION).stream().content().blockLast();
 			require(last != null, "stream() answered nothing");
-			long expected = (ZeroLatencyChatModel.PROMPT_TOKENS + 6) + (ZeroLatencyChatModel.PROMPT_TOKENS + this.tokens);
+			long expected = (ZeroLatencyChatModel.PROMPT_TOKENS + 6)
+					+ (ZeroLatencyChatModel.PROMPT_TOKENS + this.tokens);
 			if (config.starter && config.tracker) {
 				require(usage.totalTokens() == expected && usage.successfulRequests() == 2,
 						"tracker counted " + usage + ", expected " + expected + " tokens in 2 requests");
 			}
 		}
 		if (config.handlers >= 1) {
-			require(this.setup.tokenCounter.tokens == this.tokens, "TokenCounter saw " + this.setup.tokenCounter.tokens);
+			require(this.setup.tokenCounter.tokens == this.tokens,
+					"TokenCounter saw " + this.setup.tokenCounter.tokens);
 		}
 		if (config.handlers >= 3) {
 			Handlers.EventCounter events = this.setup.eventCounter;
@@ -106,13 +108,21 @@ public class ChatClientBenchmark {
 		}
 		MeterRegistry registry = this.setup.meterRegistry;
 		if (config.meters) {
-			double output = registry.find("llm.tokens").tag("type", "output").counters().stream()
-				.mapToDouble(Counter::count).sum();
+			double output = registry.find("llm.tokens")
+				.tag("type", "output")
+				.counters()
+				.stream()
+				.mapToDouble(Counter::count)
+				.sum();
 			require(output == 6 + this.tokens, "llm.tokens{type=output} = " + output);
 		}
 		if (config.springAiObservation) {
-			double output = registry.find("gen_ai.client.token.usage").tag("gen_ai.token.type", "output").counters()
-				.stream().mapToDouble(Counter::count).sum();
+			double output = registry.find("gen_ai.client.token.usage")
+				.tag("gen_ai.token.type", "output")
+				.counters()
+				.stream()
+				.mapToDouble(Counter::count)
+				.sum();
 			require(output == 6 + this.tokens, "gen_ai.client.token.usage{output} = " + output);
 		}
 	}

@@ -27,17 +27,20 @@ import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 
 /**
- * Many concurrent streams, each with its own per-request {@link UsageTracker} (detached, in the Reactor context under
- * {@link UsageTracker#CONTEXT_KEY}, as the WebFlux filter does). A plain {@code main}, not JMH: the measure is one
- * wall-clock run of N streams all in flight at once, plus heap after forced GCs.
+ * Many concurrent streams, each with its own per-request {@link UsageTracker} (detached,
+ * in the Reactor context under {@link UsageTracker#CONTEXT_KEY}, as the WebFlux filter
+ * does). A plain {@code main}, not JMH: the measure is one wall-clock run of N streams
+ * all in flight at once, plus heap after forced GCs.
  * <p>
- * All N streams are subscribed first and held at a gate in the model (so they really are concurrent: every chain and
- * LLM run exists at once); then the gate opens and the model emits every stream's chunks. Reported: time to
- * subscribe N, time from gate to the last completion (token throughput), heap before, with all N in flight, after
- * completion with the trackers still held, and after dropping them; and whether every tracker counted exactly its
- * request's tokens (and the {@code llm.tokens} meter the sum).
+ * All N streams are subscribed first and held at a gate in the model (so they really are
+ * concurrent: every chain and LLM run exists at once); then the gate opens and the model
+ * emits every stream's chunks. Reported: time to subscribe N, time from gate to the last
+ * completion (token throughput), heap before, with all N in flight, after completion with
+ * the trackers still held, and after dropping them; and whether every tracker counted
+ * exactly its request's tokens (and the {@code llm.tokens} meter the sum).
  * <p>
- * Run one JVM per configuration (the bare configuration unregisters the starter's ThreadLocalAccessors):
+ * Run one JVM per configuration (the bare configuration unregisters the starter's
+ * ThreadLocalAccessors):
  * {@code java -Xmx4g -cp benchmarks.jar dev.callbacks.benchmarks.ConcurrentStreams config=starter_3h
  * streams=1000,10000 tokens=1000 out=results/concurrent.jsonl}.
  */
@@ -186,7 +189,10 @@ public final class ConcurrentStreams {
 		return used;
 	}
 
-	/** The zero-latency model, each stream held until {@link #open()}, so that all of a round are in flight. */
+	/**
+	 * The zero-latency model, each stream held until {@link #open()}, so that all of a
+	 * round are in flight.
+	 */
 	static final class GatedModel implements ChatModel {
 
 		private final ZeroLatencyChatModel delegate;
@@ -270,7 +276,8 @@ public final class ConcurrentStreams {
 			fields.add(q("trackersChecked") + ":" + this.trackersChecked);
 			fields.add(q("exact") + ":" + this.exact);
 			fields.add(q("problem") + ":" + q(this.problem));
-			fields.add(q("jvm") + ":" + q(System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
+			fields
+				.add(q("jvm") + ":" + q(System.getProperty("java.vm.name") + " " + System.getProperty("java.version")));
 			fields.add(q("processors") + ":" + Runtime.getRuntime().availableProcessors());
 			fields.add(q("maxHeapBytes") + ":" + Runtime.getRuntime().maxMemory());
 			return "{" + String.join(",", fields) + "}";

@@ -23,36 +23,40 @@ import org.springframework.ai.chat.observation.ChatModelMeterObservationHandler;
 import org.springframework.core.Ordered;
 
 /**
- * The {@code ChatClient} configurations compared, each built the way an application gets it.
+ * The {@code ChatClient} configurations compared, each built the way an application gets
+ * it.
  * <ul>
- * <li>{@code bare}: {@code ChatClient.builder(model).build()}, NOOP observation registry, no advisors of ours, and
- * the starter's two context-propagation {@code ThreadLocalAccessor}s unregistered (as in an application without the
- * starter on its class path).</li>
- * <li>{@code bare_2_noop_advisors}: bare plus two advisors that do nothing, at the starter's advisor orders: the floor
- * that Spring AI's advisor chain sets for any design with two advisors.</li>
- * <li>{@code bare_2_noop_advisors_3ctx}: the same plus three advisor-context entries, as many as the starter used to add
- * (manager, chain run, LLM run): what Spring AI's per-chunk context copies charge for them.</li>
- * <li>{@code starter_inert}: the starter's two advisors and manager (as the auto-configuration's
- * {@code ChatClientBuilderCustomizer} adds them) with nothing listening: no handler, no tracker, no meters.</li>
- * <li>{@code starter_0h} / {@code _1h} / {@code _3h}: the starter with 0, 1 or 3 global sync handlers, the
- * {@code llm.*} meters ({@link MicrometerCallbackObserver}) and a {@code UsageTracker} opened around each request.</li>
- * <li>{@code spring_ai_obs}: no starter; Spring AI's own observation switched on, as with Actuator: an
- * {@link ObservationRegistry} with {@link DefaultMeterObservationHandler} (timers of every observation) and
- * {@link ChatModelMeterObservationHandler} ({@code gen_ai.client.token.usage}), the model observing itself as
- * Spring AI's provider models do.</li>
- * <li>{@code spring_ai_obs_3h}: both, as in a Boot application with Actuator and the starter.</li>
+ * <li>{@code bare}: {@code ChatClient.builder(model).build()}, NOOP observation registry,
+ * no advisors of ours, and the starter's two context-propagation
+ * {@code ThreadLocalAccessor}s unregistered (as in an application without the starter on
+ * its class path).</li>
+ * <li>{@code bare_2_noop_advisors}: bare plus two advisors that do nothing, at the
+ * starter's advisor orders: the floor that Spring AI's advisor chain sets for any design
+ * with two advisors.</li>
+ * <li>{@code bare_2_noop_advisors_3ctx}: the same plus three advisor-context entries, as
+ * many as the starter used to add (manager, chain run, LLM run): what Spring AI's
+ * per-chunk context copies charge for them.</li>
+ * <li>{@code starter_inert}: the starter's two advisors and manager (as the
+ * auto-configuration's {@code ChatClientBuilderCustomizer} adds them) with nothing
+ * listening: no handler, no tracker, no meters.</li>
+ * <li>{@code starter_0h} / {@code _1h} / {@code _3h}: the starter with 0, 1 or 3 global
+ * sync handlers, the {@code llm.*} meters ({@link MicrometerCallbackObserver}) and a
+ * {@code UsageTracker} opened around each request.</li>
+ * <li>{@code spring_ai_obs}: no starter; Spring AI's own observation switched on, as with
+ * Actuator: an {@link ObservationRegistry} with {@link DefaultMeterObservationHandler}
+ * (timers of every observation) and {@link ChatModelMeterObservationHandler}
+ * ({@code gen_ai.client.token.usage}), the model observing itself as Spring AI's provider
+ * models do.</li>
+ * <li>{@code spring_ai_obs_3h}: both, as in a Boot application with Actuator and the
+ * starter.</li>
  * </ul>
  */
 enum Config {
 
-	BARE(false, 0, false, false, false),
-	BARE_2_NOOP_ADVISORS(false, 0, false, false, false),
-	BARE_2_NOOP_ADVISORS_3CTX(false, 0, false, false, false),
-	STARTER_INERT(true, 0, false, false, false),
-	STARTER_0H(true, 0, true, true, false),
-	STARTER_1H(true, 1, true, true, false),
-	STARTER_3H(true, 3, true, true, false),
-	SPRING_AI_OBS(false, 0, false, false, true),
+	BARE(false, 0, false, false, false), BARE_2_NOOP_ADVISORS(false, 0, false, false, false),
+	BARE_2_NOOP_ADVISORS_3CTX(false, 0, false, false, false), STARTER_INERT(true, 0, false, false, false),
+	STARTER_0H(true, 0, true, true, false), STARTER_1H(true, 1, true, true, false),
+	STARTER_3H(true, 3, true, true, false), SPRING_AI_OBS(false, 0, false, false, true),
 	SPRING_AI_OBS_3H(true, 3, true, true, true);
 
 	final boolean starter;
@@ -107,7 +111,8 @@ enum Config {
 		Setup(Config config, int streamTokens, UnaryOperator<ChatModel> decorator) {
 			this.config = config;
 			if (!config.starter && !Boolean.getBoolean("bench.keepAccessors")) {
-				// Without the starter, its ThreadLocalAccessors (registered through META-INF/services) would not exist.
+				// Without the starter, its ThreadLocalAccessors (registered through
+				// META-INF/services) would not exist.
 				ContextRegistry.getInstance().removeThreadLocalAccessor(Run.CONTEXT_KEY);
 				ContextRegistry.getInstance().removeThreadLocalAccessor(UsageTracker.CONTEXT_KEY);
 			}
@@ -139,7 +144,8 @@ enum Config {
 					manager.observers(List.of(new MicrometerCallbackObserver(this.meterRegistry)));
 				}
 				CallbackManager callbackManager = manager.build();
-				// What CallbacksAutoConfiguration's ChatClientBuilderCustomizer adds to every builder.
+				// What CallbacksAutoConfiguration's ChatClientBuilderCustomizer adds to
+				// every builder.
 				builder.defaultAdvisors(CallbackAdvisors.of(callbackManager));
 			}
 			if (config == BARE_2_NOOP_ADVISORS || config == BARE_2_NOOP_ADVISORS_3CTX) {

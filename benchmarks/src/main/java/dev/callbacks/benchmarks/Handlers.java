@@ -8,9 +8,10 @@ import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.event.LlmNewTokenEvent;
 
 /**
- * Three distinct synchronous handlers doing minimal, realistic work (counting into fields), so that dispatch cost is
- * measured rather than handler cost. Distinct classes keep the handler call sites polymorphic, as in an application
- * with several handlers; all three listen to tokens. Fields are plain: a JMH thread owns its handlers.
+ * Three distinct synchronous handlers doing minimal, realistic work (counting into
+ * fields), so that dispatch cost is measured rather than handler cost. Distinct classes
+ * keep the handler call sites polymorphic, as in an application with several handlers;
+ * all three listen to tokens. Fields are plain: a JMH thread owns its handlers.
  */
 final class Handlers {
 

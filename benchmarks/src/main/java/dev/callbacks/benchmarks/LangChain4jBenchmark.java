@@ -26,9 +26,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The peer: LangChain4j 1.19 ({@code langchain4j-core}) on its own in-memory models, without listeners
- * ({@code lc4j_bare}) and with a listener recording {@code gen_ai.client.token.usage} ({@code lc4j_metrics}). The
- * stream's consumer counts tokens, as the one-handler configurations of ours do.
+ * The peer: LangChain4j 1.19 ({@code langchain4j-core}) on its own in-memory models,
+ * without listeners ({@code lc4j_bare}) and with a listener recording
+ * {@code gen_ai.client.token.usage} ({@code lc4j_metrics}). The stream's consumer counts
+ * tokens, as the one-handler configurations of ours do.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -66,8 +67,12 @@ public class LangChain4jBenchmark {
 		stream();
 		ChatClientBenchmark.require(this.handler.tokens == this.tokens, "handler saw " + this.handler.tokens);
 		if (!listeners.isEmpty()) {
-			double output = this.registry.find("gen_ai.client.token.usage").tag("gen_ai.token.type", "output")
-				.summaries().stream().mapToDouble(DistributionSummary::totalAmount).sum();
+			double output = this.registry.find("gen_ai.client.token.usage")
+				.tag("gen_ai.token.type", "output")
+				.summaries()
+				.stream()
+				.mapToDouble(DistributionSummary::totalAmount)
+				.sum();
 			ChatClientBenchmark.require(output == 6 + this.tokens, "gen_ai.client.token.usage{output} = " + output);
 		}
 	}

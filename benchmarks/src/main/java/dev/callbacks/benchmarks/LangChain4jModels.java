@@ -19,9 +19,10 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * LangChain4j's side of the comparison: zero-latency in-memory models with the same answers as
- * {@link ZeroLatencyChatModel}, and a listener recording the token meters that {@code langchain4j-micrometer-metrics}
- * records (that module is not available from the registry here).
+ * LangChain4j's side of the comparison: zero-latency in-memory models with the same
+ * answers as {@link ZeroLatencyChatModel}, and a listener recording the token meters that
+ * {@code langchain4j-micrometer-metrics} records (that module is not available from the
+ * registry here).
  */
 final class LangChain4jModels {
 
@@ -72,8 +73,9 @@ final class LangChain4jModels {
 	}
 
 	/**
-	 * A streaming model handing pre-built tokens to the handler, then the complete response. Like LangChain4j's
-	 * provider models (their streaming response builders), it aggregates the text for the complete response.
+	 * A streaming model handing pre-built tokens to the handler, then the complete
+	 * response. Like LangChain4j's provider models (their streaming response builders),
+	 * it aggregates the text for the complete response.
 	 */
 	static final class Streaming implements StreamingChatModel {
 
@@ -127,9 +129,9 @@ final class LangChain4jModels {
 	}
 
 	/**
-	 * Records {@code gen_ai.client.token.usage} (a distribution summary per token type, tagged with operation,
-	 * provider, request and response model) on every response, as {@code langchain4j-micrometer-metrics}' chat
-	 * model listener does.
+	 * Records {@code gen_ai.client.token.usage} (a distribution summary per token type,
+	 * tagged with operation, provider, request and response model) on every response, as
+	 * {@code langchain4j-micrometer-metrics}' chat model listener does.
 	 */
 	static final class TokenMetricsListener implements ChatModelListener {
 

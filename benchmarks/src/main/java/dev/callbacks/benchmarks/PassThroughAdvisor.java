@@ -10,8 +10,9 @@ import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
 import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
 
 /**
- * An advisor that does nothing: two of them, at the orders of the starter's two advisors, measure what Spring AI's
- * advisor chain charges for any advisor (per request, and per streamed chunk), whatever the advisor does.
+ * An advisor that does nothing: two of them, at the orders of the starter's two advisors,
+ * measure what Spring AI's advisor chain charges for any advisor (per request, and per
+ * streamed chunk), whatever the advisor does.
  */
 final class PassThroughAdvisor implements CallAdvisor, StreamAdvisor {
 

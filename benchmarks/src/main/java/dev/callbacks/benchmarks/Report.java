@@ -12,8 +12,9 @@ import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns JMH JSON results (from {@code run.sh}) into the README's Markdown tables: time and allocation per op, per
- * token for streams, ratios and differences to the bare {@code ChatClient}, and the targets of issue 6.
+ * Turns JMH JSON results (from {@code run.sh}) into the README's Markdown tables: time
+ * and allocation per op, per token for streams, ratios and differences to the bare
+ * {@code ChatClient}, and the targets of issue 6.
  * {@code java -cp benchmarks.jar dev.callbacks.benchmarks.Report results/jmh-quick.json [results/concurrent-quick.jsonl]}
  */
 public final class Report {
@@ -101,7 +102,8 @@ public final class Report {
 		targets(bareCall, bareStream);
 	}
 
-	// Per-token allocation as the slope between two stream lengths: fixed per-stream costs cancel out.
+	// Per-token allocation as the slope between two stream lengths: fixed per-stream
+	// costs cancel out.
 	private void slope() {
 		List<Integer> lengths = new ArrayList<>();
 		for (Row r : this.rows.values()) {
@@ -122,7 +124,8 @@ public final class Report {
 		}
 		double bareSlope = (bareB.bytes - bareA.bytes) / (b - a);
 		double bareTime = (bareB.ns - bareA.ns) / (b - a);
-		line("### Marginal cost of one more token (slope between %d- and %d-token streams; per-stream costs cancel)", a, b);
+		line("### Marginal cost of one more token (slope between %d- and %d-token streams; per-stream costs cancel)", a,
+				b);
 		line("");
 		line("| config | B/token | Δ B/token vs bare | ns/token | Δ ns/token vs bare |");
 		line("|---|---:|---:|---:|---:|");
@@ -197,15 +200,17 @@ public final class Report {
 			JsonNode r = mapper.readTree(text);
 			double mb = 1024 * 1024;
 			line("| %s | %d | %d | %s | %s | %s | %s | %s (%s) | %s | %s (%s) | %s |", r.path("config").asString(),
-					r.path("streams").asInt(), r.path("tokensPerStream").asInt(), n0(r.path("subscribeMillis").asDouble()),
-					n0(r.path("streamMillis").asDouble()), n2(r.path("tokensPerSecond").asDouble() / 1e6),
-					n1(r.path("heapBeforeBytes").asDouble() / mb), n1(r.path("heapInFlightBytes").asDouble() / mb),
+					r.path("streams").asInt(), r.path("tokensPerStream").asInt(),
+					n0(r.path("subscribeMillis").asDouble()), n0(r.path("streamMillis").asDouble()),
+					n2(r.path("tokensPerSecond").asDouble() / 1e6), n1(r.path("heapBeforeBytes").asDouble() / mb),
+					n1(r.path("heapInFlightBytes").asDouble() / mb),
 					n1(r.path("heapInFlightPerStreamBytes").asDouble() / 1024),
-					n1(r.path("heapDoneTrackersHeldBytes").asDouble() / mb), n1(r.path("heapAfterBytes").asDouble() / mb),
+					n1(r.path("heapDoneTrackersHeldBytes").asDouble() / mb),
+					n1(r.path("heapAfterBytes").asDouble() / mb),
 					n1(r.path("heapAfterMinusBeforeBytes").asDouble() / mb),
-					(r.path("trackersChecked").asInt() > 0)
-							? (r.path("exact").asBoolean() ? "yes, " + r.path("trackersChecked").asInt() + " of " + r.path("trackersChecked").asInt() : "**no**: " + r.path("problem").asString())
-							: "n/a (no starter)");
+					(r.path("trackersChecked").asInt() > 0) ? (r.path("exact").asBoolean()
+							? "yes, " + r.path("trackersChecked").asInt() + " of " + r.path("trackersChecked").asInt()
+							: "**no**: " + r.path("problem").asString()) : "n/a (no starter)");
 		}
 		line("");
 	}

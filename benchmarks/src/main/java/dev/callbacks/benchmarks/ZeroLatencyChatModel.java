@@ -26,15 +26,18 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
 
 /**
- * A Spring AI {@link ChatModel} that answers at once from pre-built responses, so that only framework cost is
- * measured. A call returns one fixed response; a stream emits {@link #tokens()} one-token chunks (the last with a
- * finish reason) and then, like OpenAI with {@code include_usage}, a usage-only chunk. The chunks are built once and
+ * A Spring AI {@link ChatModel} that answers at once from pre-built responses, so that
+ * only framework cost is measured. A call returns one fixed response; a stream emits
+ * {@link #tokens()} one-token chunks (the last with a finish reason) and then, like
+ * OpenAI with {@code include_usage}, a usage-only chunk. The chunks are built once and
  * reused by every stream.
  * <p>
- * With a non-NOOP {@link ObservationRegistry} it observes itself the way Spring AI's provider models do
- * ({@code OpenAiChatModel}): a {@code gen_ai.client.operation} observation around the call, and for streams the
- * observation in the Reactor context plus a {@link MessageAggregator} that hands the aggregated response to the
- * observation context (which is what {@code ChatModelMeterObservationHandler} reads the token usage from).
+ * With a non-NOOP {@link ObservationRegistry} it observes itself the way Spring AI's
+ * provider models do ({@code OpenAiChatModel}): a {@code gen_ai.client.operation}
+ * observation around the call, and for streams the observation in the Reactor context
+ * plus a {@link MessageAggregator} that hands the aggregated response to the observation
+ * context (which is what {@code ChatModelMeterObservationHandler} reads the token usage
+ * from).
  */
 public final class ZeroLatencyChatModel implements ChatModel {
 
@@ -76,11 +79,12 @@ public final class ZeroLatencyChatModel implements ChatModel {
 					? ChatGenerationMetadata.builder().finishReason("STOP").build() : ChatGenerationMetadata.NULL;
 			chunks.add(new ChatResponse(List.of(new Generation(message, generationMetadata)), tokenMetadata));
 		}
-		chunks.add(new ChatResponse(List.of(), ChatResponseMetadata.builder()
-			.id("chatcmpl-stream")
-			.model(MODEL)
-			.usage(new DefaultUsage(PROMPT_TOKENS, streamTokens, PROMPT_TOKENS + streamTokens))
-			.build()));
+		chunks.add(new ChatResponse(List.of(),
+				ChatResponseMetadata.builder()
+					.id("chatcmpl-stream")
+					.model(MODEL)
+					.usage(new DefaultUsage(PROMPT_TOKENS, streamTokens, PROMPT_TOKENS + streamTokens))
+					.build()));
 		this.chunks = chunks.toArray(new ChatResponse[0]);
 	}
 

@@ -9,8 +9,8 @@ import org.springframework.ai.chat.client.DefaultChatClient;
 import org.springframework.util.Assert;
 
 /**
- * The advisors that give a {@code ChatClient} callbacks. The auto-configuration applies them to every client; without
- * Spring Boot, apply them yourself:
+ * The advisors that give a {@code ChatClient} callbacks. The auto-configuration applies
+ * them to every client; without Spring Boot, apply them yourself:
  *
  * <pre class="code">
  * ChatClient client = ChatClient.builder(model).defaultAdvisors(CallbackAdvisors.of(manager)).build();
@@ -21,14 +21,20 @@ public final class CallbackAdvisors {
 	private CallbackAdvisors() {
 	}
 
-	/** The chain advisor of {@code manager} (its global handlers, observers and prices) and the LLM advisor. */
+	/**
+	 * The chain advisor of {@code manager} (its global handlers, observers and prices)
+	 * and the LLM advisor.
+	 */
 	public static Consumer<ChatClient.AdvisorSpec> of(CallbackManager manager) {
 		Assert.notNull(manager, "manager must not be null");
 		ChainRunAdvisor chainAdvisor = ChainRunAdvisor.of(manager);
 		return spec -> spec.advisors(chainAdvisor, LlmRunAdvisor.INSTANCE);
 	}
 
-	/** Whether {@code client} already has a manager's callbacks (for example, built from the customized builder). */
+	/**
+	 * Whether {@code client} already has a manager's callbacks (for example, built from
+	 * the customized builder).
+	 */
 	public static boolean isApplied(ChatClient client) {
 		return client.prompt() instanceof DefaultChatClient.DefaultChatClientRequestSpec spec && spec.getAdvisors()
 			.stream()

@@ -12,8 +12,9 @@ import org.springframework.ai.tool.definition.ToolDefinition;
 import org.springframework.ai.tool.metadata.ToolMetadata;
 
 /**
- * A tool of one chain run: each execution is a tool run, current while the tool runs so that custom events and
- * retrievals inside it are its children. Tools are blocking by contract, so async handlers are awaited here.
+ * A tool of one chain run: each execution is a tool run, current while the tool runs so
+ * that custom events and retrievals inside it are its children. Tools are blocking by
+ * contract, so async handlers are awaited here.
  */
 final class CallbackToolCallback implements ToolCallback {
 
@@ -44,7 +45,8 @@ final class CallbackToolCallback implements ToolCallback {
 	@Override
 	public String call(String toolInput, @Nullable ToolContext toolContext) {
 		if (this.chain.isFinished()) {
-			// The chain was cancelled while the model's answer was being handled: nothing to report to.
+			// The chain was cancelled while the model's answer was being handled: nothing
+			// to report to.
 			return this.delegate.call(toolInput, toolContext);
 		}
 		ToolRun run = this.chain.newToolRun(this.delegate.getToolDefinition().name(), toolInput);

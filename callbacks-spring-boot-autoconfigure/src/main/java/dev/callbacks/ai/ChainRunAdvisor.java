@@ -30,28 +30,38 @@ import org.springframework.core.Ordered;
 import org.springframework.util.Assert;
 
 /**
- * Turns one {@code ChatClient} {@code call()} or {@code stream()} into a chain run. Ordered first, so it sees the
- * whole exchange once — memory, retrieval and every tool round happen inside it — and wraps the request's tools so
- * that each execution becomes a tool run.
+ * Turns one {@code ChatClient} {@code call()} or {@code stream()} into a chain run.
+ * Ordered first, so it sees the whole exchange once — memory, retrieval and every tool
+ * round happen inside it — and wraps the request's tools so that each execution becomes a
+ * tool run.
  * <p>
- * A chain may hold several of these: one from the auto-configuration (carrying the application's
- * {@link CallbackManager}) and one per {@link CallbackConfig} applied to the client or the request (carrying that
- * level's handlers). The first to run reads them all from the advisor chain, starts the chain run, and the others
- * step aside. Nothing is put in the request's advisor context (Spring AI copies it for every streamed chunk at every
- * advisor), except the chain run when a handler listens to retrievals: Spring AI's RAG advisor hands that context to
- * retrievers, which may run where no thread-local reaches.
+ * A chain may hold several of these: one from the auto-configuration (carrying the
+ * application's {@link CallbackManager}) and one per {@link CallbackConfig} applied to
+ * the client or the request (carrying that level's handlers). The first to run reads them
+ * all from the advisor chain, starts the chain run, and the others step aside. Nothing is
+ * put in the request's advisor context (Spring AI copies it for every streamed chunk at
+ * every advisor), except the chain run when a handler listens to retrievals: Spring AI's
+ * RAG advisor hands that context to retrievers, which may run where no thread-local
+ * reaches.
  */
 public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
-	/** An advisor that carries nothing: callbacks with the standalone manager and the levels in the chain. */
+	/**
+	 * An advisor that carries nothing: callbacks with the standalone manager and the
+	 * levels in the chain.
+	 */
 	public static final ChainRunAdvisor INSTANCE = new ChainRunAdvisor(null, null);
 
-	/** Request-context key of the chain run, set only when a handler listens to retrievals. */
+	/**
+	 * Request-context key of the chain run, set only when a handler listens to
+	 * retrievals.
+	 */
 	public static final String CHAIN_RUN_KEY = "dev.callbacks.chain-run";
 
 	/**
-	 * Reactor-context key under which streams find their run (chain, then LLM round). Unlike {@link Run#CONTEXT_KEY}
-	 * no thread-local accessor is registered for it, so Reactor does not restore it on every chunk.
+	 * Reactor-context key under which streams find their run (chain, then LLM round).
+	 * Unlike {@link Run#CONTEXT_KEY} no thread-local accessor is registered for it, so
+	 * Reactor does not restore it on every chunk.
 	 */
 	static final String STREAM_RUN_KEY = "dev.callbacks.stream-run";
 
@@ -64,7 +74,9 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		this.level = level;
 	}
 
-	/** The advisor of an application's manager: its global handlers, observers and prices. */
+	/**
+	 * The advisor of an application's manager: its global handlers, observers and prices.
+	 */
 	public static ChainRunAdvisor of(CallbackManager manager) {
 		Assert.notNull(manager, "manager must not be null");
 		return new ChainRunAdvisor(manager, null);
@@ -142,9 +154,11 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 					}
 				});
 			}
-			// The advisors inside find the run in the Reactor context. Code they run (a vector store searched on a
-			// worker thread) finds it on the thread when automatic context propagation is on, but only under the
-			// key with a thread-local accessor, which Reactor restores for every chunk: only when someone listens.
+			// The advisors inside find the run in the Reactor context. Code they run (a
+			// vector store searched on a worker thread) finds it on the thread when
+			// automatic context propagation is on, but only under the key with a
+			// thread-local accessor, which Reactor restores for every chunk: only when
+			// someone listens.
 			body = body.contextWrite(context -> run.wantsRetrieverRuns()
 					? context.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run) : context.put(STREAM_RUN_KEY, run));
 			return RunLifecycle.around(run.start(request.prompt().getInstructions()), body,
@@ -179,12 +193,12 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			manager = CallbackManager.standalone();
 		}
 		if (levels != null && levels.size() > 1) {
-			// Not the chain's order: Spring AI's chain reverses advisors of equal order. A level's sequence is when
-			// it was applied, and a client is configured before its requests are made.
+			// Not the chain's order: Spring AI's chain reverses advisors of equal order.
+			// A level's sequence is when it was applied, and a client is configured
+			// before its requests are made.
 			levels.sort(Comparator.comparingLong(CallbackConfig.Level::sequence));
 		}
-		return manager.newChainRun((levels != null) ? levels : List.of(), parent, reactorContext, streaming,
-				startedBy);
+		return manager.newChainRun((levels != null) ? levels : List.of(), parent, reactorContext, streaming, startedBy);
 	}
 
 	private static ChatClientRequest enter(ChatClientRequest request, ChainRun run) {
@@ -196,13 +210,12 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			}
 		}
 		if (!run.wantsRetrieverRuns()) {
-			return (prompt != request.prompt()) ? ChatClientRequest.builder()
-				.prompt(prompt)
-				.context(request.context())
-				.build() : request;
+			return (prompt != request.prompt())
+					? ChatClientRequest.builder().prompt(prompt).context(request.context()).build() : request;
 		}
-		// Not request.mutate(), which deep-copies every message; not a put into the request's own context, which
-		// an outer advisor may pass down again (a retry): each pass must get a run of its own.
+		// Not request.mutate(), which deep-copies every message; not a put into the
+		// request's own context, which an outer advisor may pass down again (a retry):
+		// each pass must get a run of its own.
 		return ChatClientRequest.builder()
 			.prompt(prompt)
 			.context(request.context())
@@ -210,7 +223,8 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			.build();
 	}
 
-	// Every tool of the request is wrapped for this run only; the model still sees the same definitions.
+	// Every tool of the request is wrapped for this run only; the model still sees the
+	// same definitions.
 	private static @Nullable Prompt wrapTools(Prompt prompt, ChainRun run) {
 		ChatOptions options = prompt.getOptions();
 		if (!(options instanceof ToolCallingChatOptions toolOptions)) {
@@ -237,7 +251,10 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		return (generation != null) ? generation.getOutput().getText() : null;
 	}
 
-	/** The chain run a request context carries (only when a handler listens to retrievals). */
+	/**
+	 * The chain run a request context carries (only when a handler listens to
+	 * retrievals).
+	 */
 	static @Nullable ChainRun chainRunOf(Map<String, ? extends @Nullable Object> context) {
 		return (context.get(CHAIN_RUN_KEY) instanceof ChainRun run) ? run : null;
 	}

@@ -20,15 +20,18 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.core.Ordered;
 
 /**
- * Turns each model round trip into an LLM run. Ordered last before the model, after Spring AI's tool-calling
- * advisor, so it sees every round of a tool-calling exchange and the prompt exactly as sent.
+ * Turns each model round trip into an LLM run. Ordered last before the model, after
+ * Spring AI's tool-calling advisor, so it sees every round of a tool-calling exchange and
+ * the prompt exactly as sent.
  * <p>
- * It finds its chain run where the chain advisor left it: on the thread for {@code call()}, in the Reactor context
- * for {@code stream()}. Several instances in one chain are harmless: the first makes the round's run current, the
- * others see it (for the same advisor chain) and step aside.
+ * It finds its chain run where the chain advisor left it: on the thread for
+ * {@code call()}, in the Reactor context for {@code stream()}. Several instances in one
+ * chain are harmless: the first makes the round's run current, the others see it (for the
+ * same advisor chain) and step aside.
  * <p>
- * Streams: tokens are delivered as chunks arrive; usage is read from every chunk, not only the one with a finish
- * reason, because OpenAI reports it in a final chunk that has none.
+ * Streams: tokens are delivered as chunks arrive; usage is read from every chunk, not
+ * only the one with a finish reason, because OpenAI reports it in a final chunk that has
+ * none.
  */
 public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 
@@ -82,15 +85,15 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			if (chainRun == null) {
 				return chain.nextStream(request);
 			}
-			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true,
-					chain);
+			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true, chain);
 			Flux<ChatClientResponse> next = chain.nextStream(request);
 			Flux<ChatClientResponse> body = Flux.defer(() -> {
 				run.modelCalled();
 				return next;
 			});
 			if (run.awaitsTokens()) {
-				// Async token handlers: the next chunk waits for them, which keeps tokens in order per handler.
+				// Async token handlers: the next chunk waits for them, which keeps tokens
+				// in order per handler.
 				body = body.concatMap(response -> {
 					Mono<Void> pending = onChunk(run, response);
 					return (pending != null) ? pending.thenReturn(response) : Mono.just(response);
@@ -105,9 +108,10 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 	}
 
 	/**
-	 * The chain run a round belongs to, or {@code null} when there is none to report to: no chain advisor ran, the
-	 * chain has ended (a round Spring AI starts after a cancelled stream's tool finished), or another instance of
-	 * this advisor already runs this round.
+	 * The chain run a round belongs to, or {@code null} when there is none to report to:
+	 * no chain advisor ran, the chain has ended (a round Spring AI starts after a
+	 * cancelled stream's tool finished), or another instance of this advisor already runs
+	 * this round.
 	 */
 	private static @Nullable ChainRun chainRunFor(@Nullable Run current, Object advisorChain) {
 		if (current == null || current.chain().isFinished()) {

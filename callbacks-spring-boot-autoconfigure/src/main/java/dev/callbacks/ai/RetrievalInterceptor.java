@@ -13,9 +13,10 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.util.ClassUtils;
 
 /**
- * Turns a retrieval method call ({@code DocumentRetriever.retrieve(Query)}, {@code VectorStore.similaritySearch(
- * SearchRequest)}) on a proxied bean into a retriever run, with the query (and the request context, if any) read
- * from the argument.
+ * Turns a retrieval method call ({@code DocumentRetriever.retrieve(Query)},
+ * {@code VectorStore.similaritySearch(
+ * SearchRequest)}) on a proxied bean into a retriever run, with the query (and the
+ * request context, if any) read from the argument.
  */
 public final class RetrievalInterceptor implements MethodInterceptor {
 
@@ -40,17 +41,17 @@ public final class RetrievalInterceptor implements MethodInterceptor {
 		Throwable[] checked = new Throwable[1];
 		List<Document> documents = Retrievals.traced(name, (query != null) ? query : "",
 				this.argument.context(arguments[0]), () -> {
-			try {
-				return (List<Document>) invocation.proceed();
-			}
-			catch (RuntimeException | Error ex) {
-				throw ex;
-			}
-			catch (Throwable ex) {
-				checked[0] = ex;
-				throw new IllegalStateException(ex);
-			}
-		});
+					try {
+						return (List<Document>) invocation.proceed();
+					}
+					catch (RuntimeException | Error ex) {
+						throw ex;
+					}
+					catch (Throwable ex) {
+						checked[0] = ex;
+						throw new IllegalStateException(ex);
+					}
+				});
 		if (checked[0] != null) {
 			throw checked[0];
 		}

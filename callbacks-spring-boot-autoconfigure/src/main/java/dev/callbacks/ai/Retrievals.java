@@ -14,11 +14,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.ai.document.Document;
 
 /**
- * Runs a retrieval as a retriever run of the current run tree: a child of the current tool run, or of the chain.
- * The run is found on the current thread or, failing that, in the request context the retrieval carries (Spring
- * AI's RAG advisor passes it in {@code Query.context()}, which lets streams work without thread-local
- * propagation). Outside a run, or inside another retrieval (a retriever bean that searches a vector-store bean), it
- * just runs. Retrievals are blocking, so async handlers are awaited here.
+ * Runs a retrieval as a retriever run of the current run tree: a child of the current
+ * tool run, or of the chain. The run is found on the current thread or, failing that, in
+ * the request context the retrieval carries (Spring AI's RAG advisor passes it in
+ * {@code Query.context()}, which lets streams work without thread-local propagation).
+ * Outside a run, or inside another retrieval (a retriever bean that searches a
+ * vector-store bean), it just runs. Retrievals are blocking, so async handlers are
+ * awaited here.
  */
 public final class Retrievals {
 
@@ -26,8 +28,10 @@ public final class Retrievals {
 	}
 
 	/**
-	 * Performs {@code retrieval} for {@code query}, delivering retriever events around it.
-	 * @param requestContext the advisor context the retrieval was made with, if it carries one
+	 * Performs {@code retrieval} for {@code query}, delivering retriever events around
+	 * it.
+	 * @param requestContext the advisor context the retrieval was made with, if it
+	 * carries one
 	 */
 	public static List<Document> traced(String retrieverName, String query,
 			@Nullable Map<String, ? extends @Nullable Object> requestContext, Supplier<List<Document>> retrieval) {
@@ -40,8 +44,7 @@ public final class Retrievals {
 			return retrieval.get();
 		}
 		ChainRun chain = current.chain();
-		RetrieverRun run = chain.newRetrieverRun((current instanceof ToolRun) ? current : chain, retrieverName,
-				query);
+		RetrieverRun run = chain.newRetrieverRun((current instanceof ToolRun) ? current : chain, retrieverName, query);
 		CallbackManager.await(run.start());
 		List<Document> documents;
 		try (Run.Scope scope = run.makeCurrent()) {

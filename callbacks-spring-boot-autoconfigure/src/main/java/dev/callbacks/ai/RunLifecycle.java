@@ -7,8 +7,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Wraps a run around a {@link Flux}: the start is awaited before the body is subscribed, the end before the flux
- * completes, the error before it errors; a cancel ends the run without waiting (there is nobody left to wait for).
+ * Wraps a run around a {@link Flux}: the start is awaited before the body is subscribed,
+ * the end before the flux completes, the error before it errors; a cancel ends the run
+ * without waiting (there is nobody left to wait for).
  */
 final class RunLifecycle {
 
@@ -20,7 +21,8 @@ final class RunLifecycle {
 		Flux<T> started = (start == Mono.<Void>empty()) ? body : start.thenMany(body);
 		return started.concatWith(Mono.defer(end).then(Mono.empty()))
 			.onErrorResume(ex -> Mono.defer(() -> error.apply(ex)).onErrorResume(handlerError -> {
-				// A raising handler failed on the error event: keep the call's own error, note the handler's.
+				// A raising handler failed on the error event: keep the call's own error,
+				// note the handler's.
 				if (handlerError != ex) {
 					ex.addSuppressed(handlerError);
 				}

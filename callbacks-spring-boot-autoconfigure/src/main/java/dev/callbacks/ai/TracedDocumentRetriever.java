@@ -8,9 +8,9 @@ import org.springframework.ai.rag.retrieval.search.DocumentRetriever;
 import org.springframework.util.Assert;
 
 /**
- * A {@link DocumentRetriever} whose retrievals are retriever runs of the calling chain. The auto-configuration
- * wraps {@code DocumentRetriever} beans; wrap one you build inline (for a {@code RetrievalAugmentationAdvisor})
- * with {@link #of(DocumentRetriever)}.
+ * A {@link DocumentRetriever} whose retrievals are retriever runs of the calling chain.
+ * The auto-configuration wraps {@code DocumentRetriever} beans; wrap one you build inline
+ * (for a {@code RetrievalAugmentationAdvisor}) with {@link #of(DocumentRetriever)}.
  */
 public final class TracedDocumentRetriever implements DocumentRetriever {
 

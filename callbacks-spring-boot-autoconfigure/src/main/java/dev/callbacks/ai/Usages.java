@@ -12,19 +12,23 @@ import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.util.ClassUtils;
 
 /**
- * Reads a {@link TokenUsage} from a Spring AI response: prompt, completion and total from {@link Usage}, cached
- * prompt tokens from {@link Usage#getCacheReadInputTokens()}, and reasoning tokens from the provider's native usage
- * (the OpenAI SDK's {@code CompletionUsage}, or a map with {@code completion_tokens_details.reasoning_tokens}).
+ * Reads a {@link TokenUsage} from a Spring AI response: prompt, completion and total from
+ * {@link Usage}, cached prompt tokens from {@link Usage#getCacheReadInputTokens()}, and
+ * reasoning tokens from the provider's native usage (the OpenAI SDK's
+ * {@code CompletionUsage}, or a map with
+ * {@code completion_tokens_details.reasoning_tokens}).
  */
 public final class Usages {
 
-	private static final boolean OPENAI_PRESENT = ClassUtils.isPresent(
-			"com.openai.models.completions.CompletionUsage", Usages.class.getClassLoader());
+	private static final boolean OPENAI_PRESENT = ClassUtils.isPresent("com.openai.models.completions.CompletionUsage",
+			Usages.class.getClassLoader());
 
 	private Usages() {
 	}
 
-	/** The usage a response reports, or {@code null} when it reports none (or only zeros). */
+	/**
+	 * The usage a response reports, or {@code null} when it reports none (or only zeros).
+	 */
 	public static @Nullable TokenUsage from(@Nullable ChatResponse response) {
 		if (response == null) {
 			return null;

@@ -37,13 +37,14 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * Callbacks for every {@code ChatClient} of the application: a {@link CallbackManager} holding every
- * {@link BaseCallbackHandler} bean, applied once to each client — those built from the auto-configured
- * {@code ChatClient.Builder} (through a {@link ChatClientBuilderCustomizer}) and {@code ChatClient} beans built
- * any other way (through a bean post-processor).
+ * Callbacks for every {@code ChatClient} of the application: a {@link CallbackManager}
+ * holding every {@link BaseCallbackHandler} bean, applied once to each client — those
+ * built from the auto-configured {@code ChatClient.Builder} (through a
+ * {@link ChatClientBuilderCustomizer}) and {@code ChatClient} beans built any other way
+ * (through a bean post-processor).
  * <p>
- * Ordered before Spring AI's {@code ChatClientAutoConfiguration} only for readability: the customizer is collected
- * when the first builder is created, whatever the order.
+ * Ordered before Spring AI's {@code ChatClientAutoConfiguration} only for readability:
+ * the customizer is collected when the first builder is created, whatever the order.
  */
 @AutoConfiguration(beforeName = "org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration")
 @ConditionalOnClass(ChatClient.class)

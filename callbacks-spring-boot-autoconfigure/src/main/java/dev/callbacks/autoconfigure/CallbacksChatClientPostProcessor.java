@@ -10,15 +10,17 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * Gives {@code ChatClient} beans built without the auto-configured builder (such as {@code ChatClient.create(model)})
- * the application's callbacks, by rebuilding them with {@code mutate()}. Clients that already have them are left
- * alone, so no client gets the global handlers twice.
+ * Gives {@code ChatClient} beans built without the auto-configured builder (such as
+ * {@code ChatClient.create(model)}) the application's callbacks, by rebuilding them with
+ * {@code mutate()}. Clients that already have them are left alone, so no client gets the
+ * global handlers twice.
  */
 final class CallbacksChatClientPostProcessor implements BeanPostProcessor {
 
 	private static final Logger logger = LoggerFactory.getLogger(CallbacksChatClientPostProcessor.class);
 
-	// Lazy: a post-processor is created before most beans, the manager (and the handler beans) must not be.
+	// Lazy: a post-processor is created before most beans, the manager (and the handler
+	// beans) must not be.
 	private final ObjectProvider<CallbackManager> callbackManager;
 
 	CallbacksChatClientPostProcessor(ObjectProvider<CallbackManager> callbackManager) {

@@ -18,14 +18,14 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.annotation.Bean;
 
 /**
- * The {@code llm.*} and {@code callbacks.handler.errors} meters, recorded into the application's
- * {@link MeterRegistry}.
+ * The {@code llm.*} and {@code callbacks.handler.errors} meters, recorded into the
+ * application's {@link MeterRegistry}.
  * <p>
- * After the composite registry's auto-configuration: {@code @ConditionalOnBean(MeterRegistry.class)} is evaluated
- * when this configuration is, and without that ordering it would silently never match (Spring AI issue #5444).
+ * After the composite registry's auto-configuration:
+ * {@code @ConditionalOnBean(MeterRegistry.class)} is evaluated when this configuration
+ * is, and without that ordering it would silently never match (Spring AI issue #5444).
  */
-@AutoConfiguration(afterName = {
-		"org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+@AutoConfiguration(afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 		"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
 @ConditionalOnClass({ ChatClient.class, MeterRegistry.class })

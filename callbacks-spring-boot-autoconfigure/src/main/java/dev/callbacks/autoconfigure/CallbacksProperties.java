@@ -19,18 +19,21 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class CallbacksProperties {
 
 	/**
-	 * Whether to auto-configure callbacks: global handler beans, the meters and the per-request usage tracker.
-	 * Handlers given per client or request with Callbacks.handlers(...) work either way.
+	 * Whether to auto-configure callbacks: global handler beans, the meters and the
+	 * per-request usage tracker. Handlers given per client or request with
+	 * Callbacks.handlers(...) work either way.
 	 */
 	private boolean enabled = true;
 
 	/**
-	 * Whether to add the stdout handler to every ChatClient, like LangChain's verbose=True.
+	 * Whether to add the stdout handler to every ChatClient, like LangChain's
+	 * verbose=True.
 	 */
 	private boolean verbose;
 
 	/**
-	 * Whether the built-in handlers (verbose, file) write prompt and completion text, tool input and output.
+	 * Whether the built-in handlers (verbose, file) write prompt and completion text,
+	 * tool input and output.
 	 */
 	private boolean includeContent;
 
@@ -91,8 +94,8 @@ public class CallbacksProperties {
 	public static class File {
 
 		/**
-		 * File the file handler appends one line per event to; no file handler when unset. The file is created, its
-		 * folder must exist.
+		 * File the file handler appends one line per event to; no file handler when
+		 * unset. The file is created, its folder must exist.
 		 */
 		private @Nullable Path path;
 
@@ -109,14 +112,15 @@ public class CallbacksProperties {
 	public static class Async {
 
 		/**
-		 * Longest time one async handler call may take; a call that takes longer counts as a failed handler and the
-		 * chat goes on.
+		 * Longest time one async handler call may take; a call that takes longer counts
+		 * as a failed handler and the chat goes on.
 		 */
 		private Duration timeout = Duration.ofSeconds(10);
 
 		/**
-		 * Where synchronous handlers run for streams: inline on the thread that delivers each chunk, or on a
-		 * bounded scheduler of their own, each event awaited like an async handler.
+		 * Where synchronous handlers run for streams: inline on the thread that delivers
+		 * each chunk, or on a bounded scheduler of their own, each event awaited like an
+		 * async handler.
 		 */
 		private SyncHandlers syncHandlers = SyncHandlers.INLINE;
 
@@ -126,8 +130,8 @@ public class CallbacksProperties {
 		private int schedulerThreads = Math.max(4, Runtime.getRuntime().availableProcessors() * 2);
 
 		/**
-		 * Tasks the sync-handler scheduler queues beyond its busy threads; past that, events are rejected and count
-		 * as handler errors.
+		 * Tasks the sync-handler scheduler queues beyond its busy threads; past that,
+		 * events are rejected and count as handler errors.
 		 */
 		private int schedulerQueueSize = 10_000;
 
@@ -179,7 +183,8 @@ public class CallbacksProperties {
 	public static class Pricing {
 
 		/**
-		 * Prices in USD per million tokens by model name or prefix, laid over the bundled table.
+		 * Prices in USD per million tokens by model name or prefix, laid over the bundled
+		 * table.
 		 */
 		private final Map<String, ModelPrice> models = new LinkedHashMap<>();
 
@@ -202,7 +207,8 @@ public class CallbacksProperties {
 		private @Nullable BigDecimal completion;
 
 		/**
-		 * USD per million prompt tokens read from the provider's cache; the prompt price when unset.
+		 * USD per million prompt tokens read from the provider's cache; the prompt price
+		 * when unset.
 		 */
 		private @Nullable BigDecimal cachedPrompt;
 
@@ -235,12 +241,14 @@ public class CallbacksProperties {
 	public static class Usage {
 
 		/**
-		 * Whether every HTTP request gets its own usage tracker (WebFlux, and Spring MVC when present).
+		 * Whether every HTTP request gets its own usage tracker (WebFlux, and Spring MVC
+		 * when present).
 		 */
 		private boolean perRequest = true;
 
 		/**
-		 * Whether responses carry an LLM-Usage header with the request's tokens and cost, when not yet committed.
+		 * Whether responses carry an LLM-Usage header with the request's tokens and cost,
+		 * when not yet committed.
 		 */
 		private boolean httpHeader;
 
@@ -288,14 +296,15 @@ public class CallbacksProperties {
 	public static class Attribution {
 
 		/**
-		 * Name of an extra tag on the llm.* meters (such as tenant, user or feature); none when unset. Its value is
-		 * read from the run metadata entry of the same name, or from an LlmAttributionResolver bean.
+		 * Name of an extra tag on the llm.* meters (such as tenant, user or feature);
+		 * none when unset. Its value is read from the run metadata entry of the same
+		 * name, or from an LlmAttributionResolver bean.
 		 */
 		private @Nullable String tag;
 
 		/**
-		 * The values the attribution tag may take; any other value is recorded as "other", a missing one as
-		 * "none". Keeps the tag's cardinality bounded.
+		 * The values the attribution tag may take; any other value is recorded as
+		 * "other", a missing one as "none". Keeps the tag's cardinality bounded.
 		 */
 		private Set<String> values = new LinkedHashSet<>();
 

@@ -30,11 +30,13 @@ import org.springframework.web.reactive.result.method.annotation.ArgumentResolve
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
- * A {@code UsageTracker} per HTTP request, in WebFlux and Spring MVC applications: opened by a filter, available
- * as a controller method argument, optionally reported in the {@code LLM-Usage} response header, and recorded as
- * {@code llm.http.request.tokens} when a meter registry is present.
+ * A {@code UsageTracker} per HTTP request, in WebFlux and Spring MVC applications: opened
+ * by a filter, available as a controller method argument, optionally reported in the
+ * {@code LLM-Usage} response header, and recorded as {@code llm.http.request.tokens} when
+ * a meter registry is present.
  * <p>
- * After the metrics auto-configurations, so that the meter registry (if any) is known when the recorder is.
+ * After the metrics auto-configurations, so that the meter registry (if any) is known
+ * when the recorder is.
  */
 @AutoConfiguration(after = CallbacksMetricsAutoConfiguration.class, afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
@@ -73,8 +75,9 @@ public final class CallbacksWebAutoConfiguration {
 		UsageTrackingWebFilter usageTrackingWebFilter(CallbacksProperties properties,
 				ObjectProvider<RequestUsage.Recorder> recorder, Environment environment) {
 			if (!"auto".equalsIgnoreCase(environment.getProperty("spring.reactor.context-propagation", "limited"))) {
-				// The tracker lives in the request's Reactor context; a blocking call() offloaded to another
-				// scheduler only sees it on its thread when Reactor restores thread-locals automatically.
+				// The tracker lives in the request's Reactor context; a blocking call()
+				// offloaded to another scheduler only sees it on its thread when Reactor
+				// restores thread-locals automatically.
 				logger.info("Per-request usage trackers reach ChatClient.stream(); for call() made on another "
 						+ "scheduler in a WebFlux handler, set spring.reactor.context-propagation=auto");
 			}

@@ -10,9 +10,10 @@ import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
 
 /**
- * Proxies retrieval beans ({@code DocumentRetriever}, {@code VectorStore}) so that each retrieval made inside a
- * {@code ChatClient} call is a retriever run. Class-based proxies keep the bean's own type injectable; final
- * classes cannot be proxied that way and are left alone.
+ * Proxies retrieval beans ({@code DocumentRetriever}, {@code VectorStore}) so that each
+ * retrieval made inside a {@code ChatClient} call is a retriever run. Class-based proxies
+ * keep the bean's own type injectable; final classes cannot be proxied that way and are
+ * left alone.
  */
 final class RetrievalTracingPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
@@ -30,7 +31,8 @@ final class RetrievalTracingPostProcessor extends AbstractBeanFactoryAwareAdvisi
 		pointcut.setClassFilter(type -> retrieverType.isAssignableFrom(type) && !Modifier.isFinal(type.getModifiers()));
 		this.advisor = new DefaultPointcutAdvisor(pointcut, new RetrievalInterceptor(argument));
 		setProxyTargetClass(true);
-		// Run after other advisors (such as transactions) have wrapped the bean, around the outermost proxy.
+		// Run after other advisors (such as transactions) have wrapped the bean, around
+		// the outermost proxy.
 		setBeforeExistingAdvisors(false);
 	}
 

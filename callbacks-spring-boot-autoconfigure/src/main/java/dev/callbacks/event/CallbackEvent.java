@@ -7,8 +7,8 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What every callback event carries: the run it belongs to, its parent run and the run's inherited tags and
- * metadata.
+ * What every callback event carries: the run it belongs to, its parent run and the run's
+ * inherited tags and metadata.
  */
 public sealed interface CallbackEvent permits ChatModelStartEvent, LlmNewTokenEvent, LlmEndEvent, LlmErrorEvent,
 		ChainStartEvent, ChainEndEvent, ChainErrorEvent, ToolStartEvent, ToolEndEvent, ToolErrorEvent,
@@ -20,13 +20,22 @@ public sealed interface CallbackEvent permits ChatModelStartEvent, LlmNewTokenEv
 	/** The id of the enclosing run, or {@code null} for a root (chain) run. */
 	@Nullable UUID parentRunId();
 
-	/** The run's name: the client's name for a chain run, the model for an LLM run, the tool's name, ... */
+	/**
+	 * The run's name: the client's name for a chain run, the model for an LLM run, the
+	 * tool's name, ...
+	 */
 	String name();
 
-	/** Tags of the run, inherited from every enclosing level (global, client, request, parent run). */
+	/**
+	 * Tags of the run, inherited from every enclosing level (global, client, request,
+	 * parent run).
+	 */
 	List<String> tags();
 
-	/** Metadata of the run, inherited like the tags; inner levels override outer ones key by key. */
+	/**
+	 * Metadata of the run, inherited like the tags; inner levels override outer ones key
+	 * by key.
+	 */
 	Map<String, Object> metadata();
 
 }

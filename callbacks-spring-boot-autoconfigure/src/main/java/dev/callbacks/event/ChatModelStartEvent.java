@@ -9,8 +9,11 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A chat model round trip is about to start. {@code messages} are the messages sent to the model, {@code model} the requested model (may be empty when the request names none), {@code streaming} whether the round is streamed.
+ * A chat model round trip is about to start. {@code messages} are the messages sent to
+ * the model, {@code model} the requested model (may be empty when the request names
+ * none), {@code streaming} whether the round is streamed.
  */
-public record ChatModelStartEvent(UUID runId, @Nullable UUID parentRunId, String name, List<String> tags, Map<String, Object> metadata,
-		List<Message> messages, String model, boolean streaming) implements CallbackEvent {
+public record ChatModelStartEvent(UUID runId, @Nullable UUID parentRunId, String name, List<String> tags,
+		Map<String, Object> metadata, List<Message> messages, String model,
+		boolean streaming) implements CallbackEvent {
 }

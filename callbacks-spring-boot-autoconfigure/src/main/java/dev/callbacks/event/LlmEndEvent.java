@@ -10,8 +10,9 @@ import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An LLM run ended: the model's {@code response} (for a stream, the chunks aggregated), the round's {@code usage} and the {@code model} that answered.
+ * An LLM run ended: the model's {@code response} (for a stream, the chunks aggregated),
+ * the round's {@code usage} and the {@code model} that answered.
  */
-public record LlmEndEvent(UUID runId, @Nullable UUID parentRunId, String name, List<String> tags, Map<String, Object> metadata,
-		ChatResponse response, TokenUsage usage, String model) implements CallbackEvent {
+public record LlmEndEvent(UUID runId, @Nullable UUID parentRunId, String name, List<String> tags,
+		Map<String, Object> metadata, ChatResponse response, TokenUsage usage, String model) implements CallbackEvent {
 }

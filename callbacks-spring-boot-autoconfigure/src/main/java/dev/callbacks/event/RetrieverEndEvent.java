@@ -11,6 +11,6 @@ import org.jspecify.annotations.Nullable;
 /**
  * A retrieval returned {@code documents}.
  */
-public record RetrieverEndEvent(UUID runId, @Nullable UUID parentRunId, String name, List<String> tags, Map<String, Object> metadata,
-		List<Document> documents) implements CallbackEvent {
+public record RetrieverEndEvent(UUID runId, @Nullable UUID parentRunId, String name, List<String> tags,
+		Map<String, Object> metadata, List<Document> documents) implements CallbackEvent {
 }

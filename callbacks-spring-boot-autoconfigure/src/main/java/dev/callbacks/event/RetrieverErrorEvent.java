@@ -1,6 +1,5 @@
 package dev.callbacks.event;
 
-
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -10,6 +9,6 @@ import org.jspecify.annotations.Nullable;
 /**
  * A retrieval failed with {@code error}.
  */
-public record RetrieverErrorEvent(UUID runId, @Nullable UUID parentRunId, String name, List<String> tags, Map<String, Object> metadata,
-		Throwable error) implements CallbackEvent {
+public record RetrieverErrorEvent(UUID runId, @Nullable UUID parentRunId, String name, List<String> tags,
+		Map<String, Object> metadata, Throwable error) implements CallbackEvent {
 }

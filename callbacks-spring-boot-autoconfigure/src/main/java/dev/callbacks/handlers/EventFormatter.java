@@ -25,8 +25,9 @@ import org.springframework.ai.chat.messages.Message;
 import org.springframework.ai.chat.model.Generation;
 
 /**
- * One-line descriptions of events, shared by the built-in handlers. Prompt and completion text (and tool input and
- * output, which often carry it) appear only with {@code includeContent}.
+ * One-line descriptions of events, shared by the built-in handlers. Prompt and completion
+ * text (and tool input and output, which often carry it) appear only with
+ * {@code includeContent}.
  */
 final class EventFormatter {
 
@@ -142,7 +143,9 @@ final class EventFormatter {
 		return line.toString();
 	}
 
-	/** {@link #describe} with the run's identity: name, run id, parent id, tags, metadata. */
+	/**
+	 * {@link #describe} with the run's identity: name, run id, parent id, tags, metadata.
+	 */
 	String describeWithRun(CallbackEvent event) {
 		StringBuilder line = new StringBuilder(describe(event));
 		line.append(" name=").append(event.name());
@@ -174,7 +177,10 @@ final class EventFormatter {
 	}
 
 	private static void error(StringBuilder line, Throwable error) {
-		line.append(" error=").append(error.getClass().getSimpleName()).append(": ").append(oneLine(error.getMessage()));
+		line.append(" error=")
+			.append(error.getClass().getSimpleName())
+			.append(": ")
+			.append(oneLine(error.getMessage()));
 	}
 
 	private void content(StringBuilder line, String label, @Nullable String text) {

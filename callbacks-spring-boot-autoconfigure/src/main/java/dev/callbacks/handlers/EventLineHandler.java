@@ -17,8 +17,9 @@ import dev.callbacks.event.ToolErrorEvent;
 import dev.callbacks.event.ToolStartEvent;
 
 /**
- * A handler that treats every event alike: the built-in line handlers differ only in where a line goes. Tokens are
- * left out (a line per token is noise, tokens are completion text, and not listening makes streams cheaper).
+ * A handler that treats every event alike: the built-in line handlers differ only in
+ * where a line goes. Tokens are left out (a line per token is noise, tokens are
+ * completion text, and not listening makes streams cheaper).
  */
 abstract class EventLineHandler implements CallbackHandler {
 

@@ -15,9 +15,10 @@ import dev.callbacks.event.CallbackEvent;
 import org.springframework.util.Assert;
 
 /**
- * Appends one line per event to a file: time, event, run identity and what happened (without prompt or completion
- * text unless asked). Thread-safe: concurrent runs never interleave within a line. Each line is flushed, so the
- * file is current while the application runs; {@link #close()} releases it.
+ * Appends one line per event to a file: time, event, run identity and what happened
+ * (without prompt or completion text unless asked). Thread-safe: concurrent runs never
+ * interleave within a line. Each line is flushed, so the file is current while the
+ * application runs; {@link #close()} releases it.
  *
  * <pre>
  * 2026-11-25T19:40:34.123Z chain_start name=chat_client run=0193… tags=[birthday]
@@ -29,14 +30,18 @@ public class FileCallbackHandler extends EventLineHandler implements Closeable {
 
 	private final BufferedWriter writer;
 
-	/** Appends to {@code path} without prompt or completion text; creates the file (not its folders). */
+	/**
+	 * Appends to {@code path} without prompt or completion text; creates the file (not
+	 * its folders).
+	 */
 	public FileCallbackHandler(Path path) {
 		this(path, false);
 	}
 
 	/**
 	 * Appends to {@code path}, creating the file (not its folders).
-	 * @param includeContent whether to write prompt and completion text (and tool input and output)
+	 * @param includeContent whether to write prompt and completion text (and tool input
+	 * and output)
 	 * @throws UncheckedIOException when the file cannot be opened for appending
 	 */
 	public FileCallbackHandler(Path path, boolean includeContent) {

@@ -11,9 +11,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.util.Assert;
 
 /**
- * Logs events through SLF4J: starts and ends at DEBUG, except chain ends at INFO, errors at WARN. Logger
- * {@code dev.callbacks.handlers.LoggingCallbackHandler} unless another is given. Prompt and completion text only
- * when asked for.
+ * Logs events through SLF4J: starts and ends at DEBUG, except chain ends at INFO, errors
+ * at WARN. Logger {@code dev.callbacks.handlers.LoggingCallbackHandler} unless another is
+ * given. Prompt and completion text only when asked for.
  */
 public class LoggingCallbackHandler extends EventLineHandler {
 
@@ -26,7 +26,8 @@ public class LoggingCallbackHandler extends EventLineHandler {
 
 	/**
 	 * Logs to {@code logger}.
-	 * @param includeContent whether to log prompt and completion text (and tool input and output)
+	 * @param includeContent whether to log prompt and completion text (and tool input and
+	 * output)
 	 */
 	public LoggingCallbackHandler(Logger logger, boolean includeContent) {
 		super(includeContent);

@@ -10,9 +10,9 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Prints what happens to standard output, as LangChain's {@code verbose=True} does: entering and finishing each
- * chain, each model round with its tokens, each tool and retrieval. {@code callbacks.verbose=true} adds it to
- * every {@code ChatClient}.
+ * Prints what happens to standard output, as LangChain's {@code verbose=True} does:
+ * entering and finishing each chain, each model round with its tokens, each tool and
+ * retrieval. {@code callbacks.verbose=true} adds it to every {@code ChatClient}.
  *
  * <pre>
  * &gt; Entering new chat_client chain...
@@ -23,7 +23,8 @@ import org.springframework.util.Assert;
  */
 public class StdOutCallbackHandler extends EventLineHandler {
 
-	// Null: whatever System.out is when printing (it may be replaced after start-up, as LangChain's print sees).
+	// Null: whatever System.out is when printing (it may be replaced after start-up, as
+	// LangChain's print sees).
 	private final @Nullable PrintStream out;
 
 	/** Prints to {@code System.out} without prompt or completion text. */
@@ -33,7 +34,8 @@ public class StdOutCallbackHandler extends EventLineHandler {
 
 	/**
 	 * Prints to {@code System.out} as it is at each event.
-	 * @param includeContent whether to print prompt and completion text (and tool input and output)
+	 * @param includeContent whether to print prompt and completion text (and tool input
+	 * and output)
 	 */
 	public StdOutCallbackHandler(boolean includeContent) {
 		super(includeContent);
@@ -42,7 +44,8 @@ public class StdOutCallbackHandler extends EventLineHandler {
 
 	/**
 	 * Prints to {@code out}.
-	 * @param includeContent whether to print prompt and completion text (and tool input and output)
+	 * @param includeContent whether to print prompt and completion text (and tool input
+	 * and output)
 	 */
 	public StdOutCallbackHandler(PrintStream out, boolean includeContent) {
 		super(includeContent);

@@ -13,8 +13,9 @@ import dev.callbacks.event.LlmNewTokenEvent;
 import org.springframework.util.Assert;
 
 /**
- * Prints streamed tokens to standard output as they arrive, and a line break when a round that printed tokens
- * ends: tokens only, nothing else. Printing tokens is its purpose, so it prints completion text by design.
+ * Prints streamed tokens to standard output as they arrive, and a line break when a round
+ * that printed tokens ends: tokens only, nothing else. Printing tokens is its purpose, so
+ * it prints completion text by design.
  */
 public class StreamingStdOutCallbackHandler implements CallbackHandler {
 

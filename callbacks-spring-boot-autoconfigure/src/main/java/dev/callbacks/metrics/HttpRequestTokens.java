@@ -3,7 +3,10 @@ package dev.callbacks.metrics;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 
-/** Records {@code llm.http.request.tokens}: the total tokens of one HTTP request, tagged with its route template. */
+/**
+ * Records {@code llm.http.request.tokens}: the total tokens of one HTTP request, tagged
+ * with its route template.
+ */
 public final class HttpRequestTokens {
 
 	private final MeterRegistry registry;
@@ -12,7 +15,10 @@ public final class HttpRequestTokens {
 		this.registry = registry;
 	}
 
-	/** Records {@code totalTokens} for a request to {@code uriTemplate} (a template, never a raw path). */
+	/**
+	 * Records {@code totalTokens} for a request to {@code uriTemplate} (a template, never
+	 * a raw path).
+	 */
 	public void record(String uriTemplate, long totalTokens) {
 		DistributionSummary.builder(LlmMeters.HTTP_REQUEST_TOKENS)
 			.description("Total LLM tokens per HTTP request")

@@ -4,10 +4,11 @@ import dev.callbacks.LlmRunRecord;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Resolves the attribution tag (user, tenant, feature, ...) of an LLM run's meters. Whatever it returns is
- * checked against the configured set ({@code callbacks.metrics.attribution.values}): anything outside becomes
- * {@code other}, so a resolver cannot blow up the meters' cardinality. Declare one as a bean; without one, the
- * run's metadata entry named like the tag is used.
+ * Resolves the attribution tag (user, tenant, feature, ...) of an LLM run's meters.
+ * Whatever it returns is checked against the configured set
+ * ({@code callbacks.metrics.attribution.values}): anything outside becomes {@code other},
+ * so a resolver cannot blow up the meters' cardinality. Declare one as a bean; without
+ * one, the run's metadata entry named like the tag is used.
  */
 @FunctionalInterface
 public interface LlmAttributionResolver {

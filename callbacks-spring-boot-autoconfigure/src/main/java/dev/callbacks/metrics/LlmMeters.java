@@ -5,19 +5,33 @@ package dev.callbacks.metrics;
  */
 public final class LlmMeters {
 
-	/** Counter of tokens, base unit {@code tokens}; tags {@code type}, {@code model}, {@code client}. */
+	/**
+	 * Counter of tokens, base unit {@code tokens}; tags {@code type}, {@code model},
+	 * {@code client}.
+	 */
 	public static final String TOKENS = "llm.tokens";
 
-	/** Counter of LLM round trips; tags {@code model}, {@code client}, {@code outcome}. */
+	/**
+	 * Counter of LLM round trips; tags {@code model}, {@code client}, {@code outcome}.
+	 */
 	public static final String REQUESTS = "llm.requests";
 
-	/** Counter of cost, base unit {@code USD}; tags {@code model}, {@code client}. Priced models only. */
+	/**
+	 * Counter of cost, base unit {@code USD}; tags {@code model}, {@code client}. Priced
+	 * models only.
+	 */
 	public static final String COST = "llm.cost";
 
-	/** Timer from the start of a streamed round to its first token; tags {@code model}, {@code client}. */
+	/**
+	 * Timer from the start of a streamed round to its first token; tags {@code model},
+	 * {@code client}.
+	 */
 	public static final String TIME_TO_FIRST_TOKEN = "llm.time.to.first.token";
 
-	/** Distribution summary of total tokens per HTTP request; tag {@code uri} (the route template). */
+	/**
+	 * Distribution summary of total tokens per HTTP request; tag {@code uri} (the route
+	 * template).
+	 */
 	public static final String HTTP_REQUEST_TOKENS = "llm.http.request.tokens";
 
 	/** Counter of handler failures; tags {@code handler}, {@code event}. */

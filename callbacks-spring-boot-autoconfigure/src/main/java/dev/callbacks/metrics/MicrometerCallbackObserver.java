@@ -17,15 +17,18 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Records every ended LLM run and failed handler as {@code llm.*} and {@code callbacks.handler.errors} meters.
- * Tags are low-cardinality by construction: model and client names, outcome, and an optional attribution tag
- * limited to a configured set. No prompt or completion text is ever a tag.
+ * Records every ended LLM run and failed handler as {@code llm.*} and
+ * {@code callbacks.handler.errors} meters. Tags are low-cardinality by construction:
+ * model and client names, outcome, and an optional attribution tag limited to a
+ * configured set. No prompt or completion text is ever a tag.
  * <p>
- * The meters of each tag combination are looked up once and kept, so recording a run is a few counter increments.
+ * The meters of each tag combination are looked up once and kept, so recording a run is a
+ * few counter increments.
  */
 public final class MicrometerCallbackObserver implements CallbackObserver {
 
-	// Beyond this many tag combinations, meters are looked up in the registry each time instead of cached here.
+	// Beyond this many tag combinations, meters are looked up in the registry each time
+	// instead of cached here.
 	private static final int MAX_CACHED = 1024;
 
 	private final MeterRegistry registry;
@@ -44,8 +47,8 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 	}
 
 	/**
-	 * Records into {@code registry}, with an attribution tag named {@code attributionTag} (none when
-	 * {@code null}) whose values are limited to {@code attributionValues}.
+	 * Records into {@code registry}, with an attribution tag named {@code attributionTag}
+	 * (none when {@code null}) whose values are limited to {@code attributionValues}.
 	 */
 	public MicrometerCallbackObserver(MeterRegistry registry, @Nullable String attributionTag,
 			Set<String> attributionValues, LlmAttributionResolver attributionResolver) {

@@ -1,5 +1,6 @@
 /**
- * Micrometer meters for LLM usage ({@code llm.*}) and handler failures ({@code callbacks.handler.errors}).
+ * Micrometer meters for LLM usage ({@code llm.*}) and handler failures
+ * ({@code callbacks.handler.errors}).
  */
 @NullMarked
 package dev.callbacks.metrics;

@@ -3,8 +3,8 @@ package dev.callbacks.web;
 import dev.callbacks.UsageTracker;
 
 /**
- * Shared by the WebFlux and MVC integrations: where the request's tracker is kept, the response header and what
- * happens with a request's usage when it ends.
+ * Shared by the WebFlux and MVC integrations: where the request's tracker is kept, the
+ * response header and what happens with a request's usage when it ends.
  */
 public final class RequestUsage {
 
@@ -14,7 +14,9 @@ public final class RequestUsage {
 	/** The response header with the request's usage. */
 	public static final String HEADER = "LLM-Usage";
 
-	/** The {@code uri} tag value when no route template is known, to keep the tag bounded. */
+	/**
+	 * The {@code uri} tag value when no route template is known, to keep the tag bounded.
+	 */
 	public static final String UNKNOWN_URI = "UNKNOWN";
 
 	private RequestUsage() {
@@ -26,12 +28,17 @@ public final class RequestUsage {
 				+ tracker.totalTokens() + ", cost=" + tracker.totalCost().stripTrailingZeros().toPlainString();
 	}
 
-	/** Whether any LLM run was counted, so that requests without one leave no trace in the meters. */
+	/**
+	 * Whether any LLM run was counted, so that requests without one leave no trace in the
+	 * meters.
+	 */
 	static boolean used(UsageTracker tracker) {
 		return tracker.successfulRequests() + tracker.failedRequests() > 0;
 	}
 
-	/** What to do with a request's usage when the request ends, such as recording a meter. */
+	/**
+	 * What to do with a request's usage when the request ends, such as recording a meter.
+	 */
 	@FunctionalInterface
 	public interface Recorder {
 

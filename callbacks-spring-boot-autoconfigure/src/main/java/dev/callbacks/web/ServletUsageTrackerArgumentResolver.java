@@ -10,7 +10,10 @@ import org.springframework.web.context.request.RequestAttributes;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
-/** Resolves a Spring MVC controller method's {@link UsageTracker} parameter to the request's tracker. */
+/**
+ * Resolves a Spring MVC controller method's {@link UsageTracker} parameter to the
+ * request's tracker.
+ */
 public final class ServletUsageTrackerArgumentResolver implements HandlerMethodArgumentResolver {
 
 	@Override

@@ -13,8 +13,8 @@ import org.springframework.web.bind.annotation.ControllerAdvice;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseBodyAdvice;
 
 /**
- * Writes the {@code LLM-Usage} header on Spring MVC responses just before their body, when the handler has made
- * its LLM calls and the response is still open.
+ * Writes the {@code LLM-Usage} header on Spring MVC responses just before their body,
+ * when the handler has made its LLM calls and the response is still open.
  */
 @ControllerAdvice
 public final class UsageHeaderResponseBodyAdvice implements ResponseBodyAdvice<Object> {
@@ -29,7 +29,8 @@ public final class UsageHeaderResponseBodyAdvice implements ResponseBodyAdvice<O
 			MediaType selectedContentType, Class<? extends HttpMessageConverter<?>> selectedConverterType,
 			ServerHttpRequest request, ServerHttpResponse response) {
 		if (request instanceof ServletServerHttpRequest servletRequest
-				&& servletRequest.getServletRequest().getAttribute(RequestUsage.ATTRIBUTE) instanceof UsageTracker tracker
+				&& servletRequest.getServletRequest()
+					.getAttribute(RequestUsage.ATTRIBUTE) instanceof UsageTracker tracker
 				&& RequestUsage.used(tracker)) {
 			response.getHeaders().set(RequestUsage.HEADER, RequestUsage.headerValue(tracker));
 		}

@@ -8,7 +8,10 @@ import org.springframework.web.reactive.BindingContext;
 import org.springframework.web.reactive.result.method.HandlerMethodArgumentResolver;
 import org.springframework.web.server.ServerWebExchange;
 
-/** Resolves a WebFlux controller method's {@link UsageTracker} parameter to the request's tracker. */
+/**
+ * Resolves a WebFlux controller method's {@link UsageTracker} parameter to the request's
+ * tracker.
+ */
 public final class UsageTrackerArgumentResolver implements HandlerMethodArgumentResolver {
 
 	@Override
@@ -21,8 +24,8 @@ public final class UsageTrackerArgumentResolver implements HandlerMethodArgument
 			ServerWebExchange exchange) {
 		Object tracker = exchange.getAttribute(RequestUsage.ATTRIBUTE);
 		if (tracker == null) {
-			return Mono.error(new IllegalStateException("No usage tracker for this request: is "
-					+ "callbacks.usage.per-request disabled?"));
+			return Mono.error(new IllegalStateException(
+					"No usage tracker for this request: is " + "callbacks.usage.per-request disabled?"));
 		}
 		return Mono.just(tracker);
 	}

@@ -14,9 +14,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
 import org.springframework.web.servlet.HandlerMapping;
 
 /**
- * Gives every Spring MVC request its own {@link UsageTracker}, current on the request thread while the request is
- * handled, and records the request's total when it ends. (The {@code LLM-Usage} header is written by
- * {@link UsageHeaderResponseBodyAdvice}, just before the body, while the response is still open.)
+ * Gives every Spring MVC request its own {@link UsageTracker}, current on the request
+ * thread while the request is handled, and records the request's total when it ends. (The
+ * {@code LLM-Usage} header is written by {@link UsageHeaderResponseBodyAdvice}, just
+ * before the body, while the response is still open.)
  */
 public final class UsageTrackingServletFilter extends OncePerRequestFilter implements Ordered {
 

@@ -12,17 +12,19 @@ import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 
 /**
- * Gives every WebFlux request its own {@link UsageTracker}: in the exchange attributes (for controller arguments)
- * and in the Reactor context of the request's pipeline, where the callback advisors find it. Optionally writes the
- * {@code LLM-Usage} header just before the response commits, and records the request's total when it ends.
+ * Gives every WebFlux request its own {@link UsageTracker}: in the exchange attributes
+ * (for controller arguments) and in the Reactor context of the request's pipeline, where
+ * the callback advisors find it. Optionally writes the {@code LLM-Usage} header just
+ * before the response commits, and records the request's total when it ends.
  * <p>
- * {@code stream()} finds the tracker in the Reactor context; a blocking {@code call()} made on another scheduler
- * finds it on its thread only with Reactor's automatic context propagation
- * ({@code spring.reactor.context-propagation=auto}).
+ * {@code stream()} finds the tracker in the Reactor context; a blocking {@code call()}
+ * made on another scheduler finds it on its thread only with Reactor's automatic context
+ * propagation ({@code spring.reactor.context-propagation=auto}).
  */
 public final class UsageTrackingWebFilter implements WebFilter, Ordered {
 
-	// Early, so that the tracker is in the context of everything the request does; after observation filters.
+	// Early, so that the tracker is in the context of everything the request does; after
+	// observation filters.
 	private static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
 
 	private final boolean header;
@@ -62,8 +64,7 @@ public final class UsageTrackingWebFilter implements WebFilter, Ordered {
 
 	private static String uriTemplate(ServerWebExchange exchange) {
 		Object pattern = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
-		return (pattern instanceof PathPattern pathPattern) ? pathPattern.getPatternString()
-				: RequestUsage.UNKNOWN_URI;
+		return (pattern instanceof PathPattern pathPattern) ? pathPattern.getPatternString() : RequestUsage.UNKNOWN_URI;
 	}
 
 }

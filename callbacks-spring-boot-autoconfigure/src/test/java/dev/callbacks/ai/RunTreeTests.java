@@ -212,8 +212,8 @@ class RunTreeTests {
 
 		client().prompt("What do sunflowers mean?").advisors(rag).call().content();
 
-		assertThat(this.handler.kinds()).containsExactly("chain_start", "retriever_start", "retriever_end",
-				"llm_start", "llm_end", "chain_end");
+		assertThat(this.handler.kinds()).containsExactly("chain_start", "retriever_start", "retriever_end", "llm_start",
+				"llm_end", "chain_end");
 		RetrieverStartEvent start = this.handler.single(RetrieverStartEvent.class);
 		assertThat(start.query()).isEqualTo("What do sunflowers mean?");
 		assertThat(start.parentRunId()).isEqualTo(this.handler.single(ChainStartEvent.class).runId());
@@ -233,8 +233,8 @@ class RunTreeTests {
 
 		client().prompt("What do sunflowers mean?").advisors(rag).stream().content().blockLast();
 
-		assertThat(this.handler.shape()).containsExactly("chain_start", "retriever_start", "retriever_end",
-				"llm_start", "tokens", "llm_end", "chain_end");
+		assertThat(this.handler.shape()).containsExactly("chain_start", "retriever_start", "retriever_end", "llm_start",
+				"tokens", "llm_end", "chain_end");
 		assertThat(this.handler.single(RetrieverStartEvent.class).parentRunId())
 			.isEqualTo(this.handler.single(ChainStartEvent.class).runId());
 	}
@@ -255,9 +255,7 @@ class RunTreeTests {
 	void streamErrorAfterTokensEndsEachRunOnceWithAnError() {
 		this.model.then(Reply.tokens("Roses", " are").usage(5, 2).failAfter(1, new IllegalStateException("cut")));
 
-		StepVerifier.create(client().prompt("Hello").stream().content())
-			.expectNext("Roses")
-			.verifyErrorMessage("cut");
+		StepVerifier.create(client().prompt("Hello").stream().content()).expectNext("Roses").verifyErrorMessage("cut");
 
 		assertThat(this.handler.shape()).containsExactly("chain_start", "llm_start", "tokens", "llm_error",
 				"chain_error");

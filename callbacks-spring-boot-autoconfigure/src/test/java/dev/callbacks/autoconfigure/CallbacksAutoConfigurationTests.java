@@ -90,15 +90,12 @@ class CallbacksAutoConfigurationTests {
 
 	@Test
 	void priceOverridesAreLaidOverTheBundledTable() {
-		this.contextRunner
-			.withPropertyValues("callbacks.pricing.models.[my-model].prompt=1.5",
-					"callbacks.pricing.models.[my-model].completion=2",
-					"callbacks.pricing.models.[gpt-4o-mini].prompt=100",
-					"callbacks.pricing.models.[gpt-4o-mini].completion=200")
+		this.contextRunner.withPropertyValues("callbacks.pricing.models.[my-model].prompt=1.5",
+				"callbacks.pricing.models.[my-model].completion=2", "callbacks.pricing.models.[gpt-4o-mini].prompt=100",
+				"callbacks.pricing.models.[gpt-4o-mini].completion=200")
 			.run(context -> {
 				ModelPrices prices = context.getBean(ModelPrices.class);
-				assertThat(prices.cost("my-model-v2", TokenUsage.of(1_000_000, 1_000_000)))
-					.isEqualByComparingTo("3.5");
+				assertThat(prices.cost("my-model-v2", TokenUsage.of(1_000_000, 1_000_000))).isEqualByComparingTo("3.5");
 				assertThat(prices.cost("gpt-4o-mini-2024-07-18", TokenUsage.of(1_000_000, 0)))
 					.isEqualByComparingTo("100");
 				assertThat(prices.lookup("gpt-4o")).isNotNull();
@@ -129,12 +126,14 @@ class CallbacksAutoConfigurationTests {
 
 	@Test
 	void malformedPriceFailsStartUpNamingTheProperty() {
-		this.contextRunner.withPropertyValues("callbacks.pricing.models.[my-model].prompt=cheap",
-				"callbacks.pricing.models.[my-model].completion=2").run(context -> {
-					assertThat(context).hasFailed();
-					assertThat(context.getStartupFailure())
-						.hasStackTraceContaining("Failed to bind properties under 'callbacks.pricing.models[my-model].prompt'");
-				});
+		this.contextRunner
+			.withPropertyValues("callbacks.pricing.models.[my-model].prompt=cheap",
+					"callbacks.pricing.models.[my-model].completion=2")
+			.run(context -> {
+				assertThat(context).hasFailed();
+				assertThat(context.getStartupFailure()).hasStackTraceContaining(
+						"Failed to bind properties under 'callbacks.pricing.models[my-model].prompt'");
+			});
 	}
 
 	@Test

@@ -33,8 +33,7 @@ class CallbacksMetricsAutoConfigurationTests {
 			assertThat(context).hasSingleBean(MicrometerCallbackObserver.class);
 			context.getBean(MicrometerCallbackObserver.class).onLlmRun(run("gpt-4o-mini", Map.of()));
 			MeterRegistry registry = context.getBean(MeterRegistry.class);
-			assertThat(registry.get(LlmMeters.TOKENS).tag(LlmMeters.TAG_TYPE, "input").counter().count())
-				.isEqualTo(10);
+			assertThat(registry.get(LlmMeters.TOKENS).tag(LlmMeters.TAG_TYPE, "input").counter().count()).isEqualTo(10);
 		});
 	}
 
@@ -48,8 +47,8 @@ class CallbacksMetricsAutoConfigurationTests {
 	@Test
 	void offWithoutARegistry() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CallbacksAutoConfiguration.class,
-					CallbacksMetricsAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(CallbacksAutoConfiguration.class, CallbacksMetricsAutoConfiguration.class))
 			.run(context -> assertThat(context).doesNotHaveBean(MicrometerCallbackObserver.class)
 				.hasSingleBean(CallbackManager.class));
 	}
@@ -57,8 +56,8 @@ class CallbacksMetricsAutoConfigurationTests {
 	@Test
 	void offWithoutMicrometer() {
 		new ApplicationContextRunner()
-			.withConfiguration(AutoConfigurations.of(CallbacksAutoConfiguration.class,
-					CallbacksMetricsAutoConfiguration.class))
+			.withConfiguration(
+					AutoConfigurations.of(CallbacksAutoConfiguration.class, CallbacksMetricsAutoConfiguration.class))
 			.withClassLoader(new FilteredClassLoader(MeterRegistry.class))
 			.run(context -> assertThat(context).doesNotHaveBean(MicrometerCallbackObserver.class));
 	}
@@ -110,8 +109,7 @@ class CallbacksMetricsAutoConfigurationTests {
 				assertThat(registry.get(LlmMeters.REQUESTS)
 					.tags("feature", LlmMeters.OTHER, LlmMeters.TAG_OUTCOME, LlmMeters.OUTCOME_SUCCESS)
 					.counter()
-					.count())
-					.isEqualTo(1);
+					.count()).isEqualTo(1);
 			});
 	}
 
@@ -143,8 +141,7 @@ class CallbacksMetricsAutoConfigurationTests {
 	}
 
 	private static LlmRunRecord run(String model, Map<String, Object> metadata) {
-		return new LlmRunRecord("chat_client", model, TokenUsage.of(10, 5), null, true, false, 1_000_000, -1,
-				metadata);
+		return new LlmRunRecord("chat_client", model, TokenUsage.of(10, 5), null, true, false, 1_000_000, -1, metadata);
 	}
 
 }

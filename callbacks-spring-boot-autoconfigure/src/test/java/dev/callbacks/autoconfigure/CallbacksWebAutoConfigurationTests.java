@@ -33,10 +33,10 @@ class CallbacksWebAutoConfigurationTests {
 
 	@Test
 	void servletApplicationsGetTheServletFilterAndTheHeaderAdviceWhenAsked() {
-		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS).run(context -> assertThat(context)
-			.hasSingleBean(UsageTrackingServletFilter.class)
-			.doesNotHaveBean(UsageHeaderResponseBodyAdvice.class)
-			.doesNotHaveBean(UsageTrackingWebFilter.class));
+		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
+			.run(context -> assertThat(context).hasSingleBean(UsageTrackingServletFilter.class)
+				.doesNotHaveBean(UsageHeaderResponseBodyAdvice.class)
+				.doesNotHaveBean(UsageTrackingWebFilter.class));
 		new WebApplicationContextRunner().withConfiguration(CONFIGURATIONS)
 			.withPropertyValues("callbacks.usage.http-header=true")
 			.run(context -> assertThat(context).hasSingleBean(UsageHeaderResponseBodyAdvice.class));

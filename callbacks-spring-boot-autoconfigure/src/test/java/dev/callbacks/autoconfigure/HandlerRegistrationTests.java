@@ -25,7 +25,9 @@ import org.springframework.core.annotation.Order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Global, client and request handlers each see exactly the requests they should, once. */
+/**
+ * Global, client and request handlers each see exactly the requests they should, once.
+ */
 class HandlerRegistrationTests {
 
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
@@ -85,13 +87,11 @@ class HandlerRegistrationTests {
 			List<String> order = context.getBean("order", List.class);
 			ChatClient client = context.getBean("fromBuilder", ChatClient.class)
 				.mutate()
-				.defaultAdvisors(Callbacks.handlers(new Named("client-second", order, 2), new Named("client-first", order, 1)))
+				.defaultAdvisors(
+						Callbacks.handlers(new Named("client-second", order, 2), new Named("client-first", order, 1)))
 				.build();
 
-			client.prompt("x")
-				.advisors(Callbacks.handlers(new Named("request", order, 0)))
-				.call()
-				.content();
+			client.prompt("x").advisors(Callbacks.handlers(new Named("request", order, 0))).call().content();
 
 			assertThat(order).containsExactly("global-first", "global-second", "client-first", "client-second",
 					"request");
@@ -106,10 +106,17 @@ class HandlerRegistrationTests {
 			RecordingHandler handler = new RecordingHandler();
 			ChatClient client = context.getBean("fromBuilder", ChatClient.class)
 				.mutate()
-				.defaultAdvisors(Callbacks.handlers(handler).tags("shop").metadata("tenant", "acme").metadata("tier", "free").name("florist"))
+				.defaultAdvisors(Callbacks.handlers(handler)
+					.tags("shop")
+					.metadata("tenant", "acme")
+					.metadata("tier", "free")
+					.name("florist"))
 				.build();
 
-			client.prompt("x").advisors(Callbacks.handlers().tags("birthday").metadata("tier", "gold")).call().content();
+			client.prompt("x")
+				.advisors(Callbacks.handlers().tags("birthday").metadata("tier", "gold"))
+				.call()
+				.content();
 
 			assertThat(handler.events()).isNotEmpty().allSatisfy(event -> {
 				assertThat(event.tags()).containsExactly("shop", "birthday");

@@ -48,7 +48,10 @@ class RetrievalTracingTests {
 			VectorStore store = context.getBean(VectorStore.class);
 			ChatClient client = context.getBean(ChatClient.Builder.class).build();
 
-			client.prompt("What does my sister like?").advisors(QuestionAnswerAdvisor.builder(store).build()).call().content();
+			client.prompt("What does my sister like?")
+				.advisors(QuestionAnswerAdvisor.builder(store).build())
+				.call()
+				.content();
 
 			assertThat(handler.kinds()).containsExactly("chain_start", "retriever_start", "retriever_end", "llm_start",
 					"llm_end", "chain_end");
@@ -116,7 +119,10 @@ class RetrievalTracingTests {
 
 	}
 
-	/** A retriever bean that searches the vector-store bean: nested retrievals must not double up. */
+	/**
+	 * A retriever bean that searches the vector-store bean: nested retrievals must not
+	 * double up.
+	 */
 	static class StoreBackedRetriever implements DocumentRetriever {
 
 		private final VectorStore store;
@@ -132,7 +138,9 @@ class RetrievalTracingTests {
 
 	}
 
-	/** Embeds text as letter frequencies: enough for a deterministic similarity search. */
+	/**
+	 * Embeds text as letter frequencies: enough for a deterministic similarity search.
+	 */
 	static class LetterEmbeddingModel implements EmbeddingModel {
 
 		@Override

@@ -29,7 +29,10 @@ import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
 
-/** Spring MVC: a tracker per request, as a controller argument and in the LLM-Usage header. */
+/**
+ * Spring MVC: a tracker per request, as a controller argument and in the LLM-Usage
+ * header.
+ */
 class ServletUsageTrackingTests {
 
 	private final WebApplicationContextRunner contextRunner = new WebApplicationContextRunner()
@@ -51,10 +54,12 @@ class ServletUsageTrackingTests {
 				.addFilters(context.getBean(UsageTrackingServletFilter.class))
 				.build();
 
-			mvc.perform(get("/ask/hello")).andExpect(status().isOk())
+			mvc.perform(get("/ask/hello"))
+				.andExpect(status().isOk())
 				.andExpect(jsonPath("$.total").value(7))
 				.andExpect(header().string("LLM-Usage", "prompt=5, completion=2, total=7, cost=0"));
-			mvc.perform(get("/ask/bonjour!")).andExpect(status().isOk())
+			mvc.perform(get("/ask/bonjour!"))
+				.andExpect(status().isOk())
 				.andExpect(jsonPath("$.total").value(10))
 				.andExpect(header().string("LLM-Usage", "prompt=8, completion=2, total=10, cost=0"));
 

@@ -40,8 +40,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * The run tree, tokens and usage of real {@code ChatClient} calls and streams over Spring AI's real OpenAI client
- * (and the OpenAI SDK underneath it) talking to a local OpenAI wire-format server.
+ * The run tree, tokens and usage of real {@code ChatClient} calls and streams over Spring
+ * AI's real OpenAI client (and the OpenAI SDK underneath it) talking to a local OpenAI
+ * wire-format server.
  */
 class OpenAiCallbacksTests {
 
@@ -106,7 +107,8 @@ class OpenAiCallbacksTests {
 		ChatModelStartEvent llmStart = this.handler.single(ChatModelStartEvent.class);
 		assertThat(llmStart.streaming()).isTrue();
 		List<LlmNewTokenEvent> tokens = this.handler.events(LlmNewTokenEvent.class);
-		// The role chunk (empty content), the finish chunk and the usage-only chunk are not tokens.
+		// The role chunk (empty content), the finish chunk and the usage-only chunk are
+		// not tokens.
 		assertThat(tokens).extracting(LlmNewTokenEvent::index).containsExactly(0, 1, 2, 3, 4, 5);
 		assertThat(tokens).allSatisfy(token -> assertThat(token.runId()).isEqualTo(llmStart.runId()));
 		assertThat(this.handler.tokens()).isEqualTo("Roses, lilies and gerberas.");
@@ -126,14 +128,16 @@ class OpenAiCallbacksTests {
 
 	@Test
 	void streamWhoseProviderSendsNoUsageIsEstimatedWithATokenizer() {
-		// No usage in the reply: the server sends no usage-only chunk, as a provider that ignores include_usage.
+		// No usage in the reply: the server sends no usage-only chunk, as a provider that
+		// ignores include_usage.
 		this.server.enqueue(Reply.text("Pink roses are lovely."));
 
-		String answer = String.join("", this.client.prompt("Which flowers does my sister like?")
-			.stream()
-			.content()
-			.collectList()
-			.block(Duration.ofSeconds(10)));
+		String answer = String.join("",
+				this.client.prompt("Which flowers does my sister like?")
+					.stream()
+					.content()
+					.collectList()
+					.block(Duration.ofSeconds(10)));
 
 		assertThat(answer).isEqualTo("Pink roses are lovely.");
 		RunTreeAssertions.assertWellFormed(this.handler);
@@ -210,14 +214,11 @@ class OpenAiCallbacksTests {
 			.containsExactly(llmStarts.get(0).runId(), llmStarts.get(1).runId());
 		assertThat(llmEnds).extracting(LlmEndEvent::usage)
 			.containsExactly(new TokenUsage(50, 10, 60, 32, 0, false), new TokenUsage(70, 8, 78, 0, 5, false));
-		assertThat(llmEnds).extracting(LlmEndEvent::model)
-			.containsOnly(OpenAiMockServer.RESPONSE_MODEL);
-		assertThat(llmEnds.get(0).response().getResult().getOutput().getToolCalls())
-			.singleElement()
-			.satisfies(call -> {
-				assertThat(call.name()).isEqualTo("currentWeather");
-				assertThat(call.arguments()).isEqualTo("{\"city\":\"Paris\"}");
-			});
+		assertThat(llmEnds).extracting(LlmEndEvent::model).containsOnly(OpenAiMockServer.RESPONSE_MODEL);
+		assertThat(llmEnds.get(0).response().getResult().getOutput().getToolCalls()).singleElement().satisfies(call -> {
+			assertThat(call.name()).isEqualTo("currentWeather");
+			assertThat(call.arguments()).isEqualTo("{\"city\":\"Paris\"}");
+		});
 		ToolStartEvent toolStart = this.handler.single(ToolStartEvent.class);
 		assertThat(toolStart.parentRunId()).isEqualTo(chain);
 		assertThat(toolStart.toolName()).isEqualTo("currentWeather");
@@ -282,7 +283,8 @@ class OpenAiCallbacksTests {
 		Throwable llmError = this.handler.single(LlmErrorEvent.class).error();
 		Throwable chainError = this.handler.single(ChainErrorEvent.class).error();
 		assertThat(rootCause(llmError)).isInstanceOf(sdkError);
-		// The chain fails with what the caller sees, the same error the LLM run failed with.
+		// The chain fails with what the caller sees, the same error the LLM run failed
+		// with.
 		assertThat(chainError).isSameAs(llmError);
 		assertThat(this.server.requestCount()).isOne();
 	}
@@ -293,16 +295,19 @@ class OpenAiCallbacksTests {
 			.withUsage(Tokens.of(50, 10).withCachedTokens(16)), Reply.serverError());
 
 		try (UsageTracker usage = UsageTracker.start()) {
-			assertThatExceptionOfType(InternalServerException.class).isThrownBy(
-					() -> this.client.prompt("What is the weather in Paris?").tools(new WeatherTools()).call().content());
+			assertThatExceptionOfType(InternalServerException.class)
+				.isThrownBy(() -> this.client.prompt("What is the weather in Paris?")
+					.tools(new WeatherTools())
+					.call()
+					.content());
 
 			assertThat(usage.usage()).isEqualTo(new TokenUsage(50, 10, 60, 16, 0, false));
 			assertThat(usage.successfulRequests()).isOne();
 			assertThat(usage.failedRequests()).isOne();
-			// The failed round counts under the model that answered the first round (not the alias asked for),
-			// and adds no empty entry of its own.
-			assertThat(usage.byModel()).containsOnly(
-					entry(OpenAiMockServer.RESPONSE_MODEL, new TokenUsage(50, 10, 60, 16, 0, false)));
+			// The failed round counts under the model that answered the first round (not
+			// the alias asked for), and adds no empty entry of its own.
+			assertThat(usage.byModel())
+				.containsOnly(entry(OpenAiMockServer.RESPONSE_MODEL, new TokenUsage(50, 10, 60, 16, 0, false)));
 		}
 		assertThat(this.handler.kinds()).containsExactly("chain_start", "llm_start", "llm_end", "tool_start",
 				"tool_end", "llm_start", "llm_error", "chain_error");
@@ -318,8 +323,8 @@ class OpenAiCallbacksTests {
 			.withUsage(Tokens.of(50, 10).withCachedTokens(16)), Reply.serverError());
 
 		try (UsageTracker usage = UsageTracker.start()) {
-			StepVerifier
-				.create(this.client.prompt("What is the weather in Paris?").tools(new WeatherTools()).stream().content())
+			StepVerifier.create(
+					this.client.prompt("What is the weather in Paris?").tools(new WeatherTools()).stream().content())
 				.expectErrorSatisfies(ex -> assertThat(rootCause(ex)).isInstanceOf(InternalServerException.class))
 				.verify(Duration.ofSeconds(10));
 
@@ -347,7 +352,8 @@ class OpenAiCallbacksTests {
 		assertCancelledWhileAToolRan();
 	}
 
-	// The client goes away (dispose) while the tool of the first round is running; then the tool returns.
+	// The client goes away (dispose) while the tool of the first round is running; then
+	// the tool returns.
 	private void cancelWhileAToolRuns(boolean interruptible) throws InterruptedException {
 		this.server.enqueue(
 				Reply.toolCall("call_1", "currentWeather", "{\"city\":\"Paris\"}").withUsage(Tokens.of(50, 10)),

@@ -47,10 +47,12 @@ import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The {@code llm.*} meters of a real Spring Boot application: the whole auto-configuration chain (Boot's metrics,
- * observation, Prometheus export and actuator; Spring AI's OpenAI, tool calling, chat client and chat observation;
- * ours), a WebFlux server for the actuator endpoints, and Spring AI's real OpenAI client talking to a local server.
- * Each test uses its own {@code client} tag, so that the counters of one test do not mix with another's.
+ * The {@code llm.*} meters of a real Spring Boot application: the whole
+ * auto-configuration chain (Boot's metrics, observation, Prometheus export and actuator;
+ * Spring AI's OpenAI, tool calling, chat client and chat observation; ours), a WebFlux
+ * server for the actuator endpoints, and Spring AI's real OpenAI client talking to a
+ * local server. Each test uses its own {@code client} tag, so that the counters of one
+ * test do not mix with another's.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.main.web-application-type=reactive",
@@ -98,7 +100,8 @@ class OpenAiMetricsTests {
 
 	@Test
 	void theMetricsAutoConfigurationMatchedAfterTheMeterRegistry() {
-		// @ConditionalOnBean(MeterRegistry.class) is only right when evaluated after Boot's registry auto-configs.
+		// @ConditionalOnBean(MeterRegistry.class) is only right when evaluated after
+		// Boot's registry auto-configs.
 		assertThat(this.context.getBeansOfType(MicrometerCallbackObserver.class)).hasSize(1);
 		assertThat(this.context.getBeansOfType(CallbackManager.class)).hasSize(1);
 		assertThat(this.context.getBeansOfType(PrometheusMeterRegistry.class)).hasSize(1);
@@ -110,7 +113,8 @@ class OpenAiMetricsTests {
 		Tokens streamUsage = Tokens.of(80, 12);
 		server.enqueue(Reply.text("Roses are red.").withUsage(callUsage),
 				Reply.tokens("Violets", " are", " blue.").withUsage(streamUsage).withChunkDelay(Duration.ofMillis(60)));
-		// The auto-configured builder: the global callbacks (and with them the meters) come with it.
+		// The auto-configured builder: the global callbacks (and with them the meters)
+		// come with it.
 		ChatClient client = this.chatClientBuilder.build();
 		double genAiInputBefore = genAiTokens("input");
 		double genAiOutputBefore = genAiTokens("output");
@@ -135,7 +139,8 @@ class OpenAiMetricsTests {
 		Counter cost = this.registry.get("llm.cost").tag("model", MODEL).tag("client", clientTag).counter();
 		assertThat(cost.getId().getBaseUnit()).isEqualTo("USD");
 		assertThat(cost.count()).isCloseTo(callCost.add(streamCost).doubleValue(), within(1e-12));
-		// Streaming only: one sample, and the first token came one chunk delay after the role-only chunk.
+		// Streaming only: one sample, and the first token came one chunk delay after the
+		// role-only chunk.
 		Timer timeToFirstToken = this.registry.get("llm.time.to.first.token")
 			.tag("model", MODEL)
 			.tag("client", clientTag)
@@ -147,8 +152,9 @@ class OpenAiMetricsTests {
 			.allSatisfy(counter -> assertThat(counter.getId().getTags()).extracting(tag -> tag.getKey())
 				.containsExactlyInAnyOrder("type", "model", "client"));
 
-		// Spring AI's own meter is recorded alongside ours, and agrees with it. (Ours are recorded before the stream
-		// completes; Spring AI's observation of a stream may stop just after.)
+		// Spring AI's own meter is recorded alongside ours, and agrees with it. (Ours are
+		// recorded before the stream completes; Spring AI's observation of a stream may
+		// stop just after.)
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
 			assertThat(genAiTokens("input") - genAiInputBefore).isEqualTo(200);
 			assertThat(genAiTokens("output") - genAiOutputBefore).isEqualTo(42);
@@ -156,9 +162,11 @@ class OpenAiMetricsTests {
 
 		String scrape = this.prometheus.scrape();
 		assertThat(scrape).contains("llm_tokens_total{").contains("gen_ai_client_token_usage");
-		assertThat(sampleValue(scrape, "llm_tokens_total", Map.of("type", "input", "model", MODEL, "client", clientTag)))
+		assertThat(
+				sampleValue(scrape, "llm_tokens_total", Map.of("type", "input", "model", MODEL, "client", clientTag)))
 			.isEqualTo(200);
-		assertThat(sampleValue(scrape, "llm_tokens_total", Map.of("type", "output", "model", MODEL, "client", clientTag)))
+		assertThat(
+				sampleValue(scrape, "llm_tokens_total", Map.of("type", "output", "model", MODEL, "client", clientTag)))
 			.isEqualTo(42);
 		assertWellFormedExposition(scrape);
 	}
@@ -207,16 +215,16 @@ class OpenAiMetricsTests {
 		String clientTag = "metrics-errors";
 		client.prompt("Hi").advisors(Callbacks.handlers().name(clientTag)).call().content();
 
-		assertThatExceptionOfType(RateLimitException.class).isThrownBy(
-				() -> client.prompt("Hi").advisors(Callbacks.handlers().name(clientTag)).call().content());
+		assertThatExceptionOfType(RateLimitException.class)
+			.isThrownBy(() -> client.prompt("Hi").advisors(Callbacks.handlers().name(clientTag)).call().content());
 		StepVerifier.create(client.prompt("Hi").advisors(Callbacks.handlers().name(clientTag)).stream().content())
 			.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(CompletionException.class)
 				.cause()
 				.isInstanceOf(RateLimitException.class))
 			.verify(Duration.ofSeconds(10));
 
-		// No answer, so the failed rounds are tagged with the model that answered this model name before, which
-		// lines them up with the successes.
+		// No answer, so the failed rounds are tagged with the model that answered this
+		// model name before, which lines them up with the successes.
 		assertThat(this.registry.get("llm.requests")
 			.tag("client", clientTag)
 			.tag("outcome", "error")
@@ -245,7 +253,10 @@ class OpenAiMetricsTests {
 		return this.registry.get(name).tag("model", MODEL).tag("client", client).tag(key, value).counter();
 	}
 
-	/** The value of the one sample of {@code name} whose labels are exactly {@code labels}. */
+	/**
+	 * The value of the one sample of {@code name} whose labels are exactly
+	 * {@code labels}.
+	 */
 	private static double sampleValue(String scrape, String name, Map<String, String> labels) {
 		Double found = null;
 		for (String line : scrape.split("\n")) {
@@ -263,8 +274,9 @@ class OpenAiMetricsTests {
 	}
 
 	/**
-	 * The text exposition parses: every line is a comment or a sample, no metric family is declared twice, every
-	 * sample belongs to a declared family, and all samples of one {@code llm_} name have the same label names.
+	 * The text exposition parses: every line is a comment or a sample, no metric family
+	 * is declared twice, every sample belongs to a declared family, and all samples of
+	 * one {@code llm_} name have the same label names.
 	 */
 	private static void assertWellFormedExposition(String scrape) {
 		Set<String> typed = new HashSet<>();
@@ -292,8 +304,9 @@ class OpenAiMetricsTests {
 			Matcher sample = SAMPLE.matcher(line);
 			assertThat(sample.matches()).as("a sample line: %s", line).isTrue();
 			String name = sample.group(1);
-			assertThat(typed).as("the family of %s is declared", name).anySatisfy(family -> assertThat(name)
-				.matches(Pattern.quote(family) + "(_total|_count|_sum|_max|_bucket|_created|_info)?"));
+			assertThat(typed).as("the family of %s is declared", name)
+				.anySatisfy(family -> assertThat(name)
+					.matches(Pattern.quote(family) + "(_total|_count|_sum|_max|_bucket|_created|_info)?"));
 			if (name.startsWith("llm_")) {
 				Set<String> names = labels(sample.group(2)).keySet();
 				Set<String> first = labelNames.putIfAbsent(name, names);

@@ -44,8 +44,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 /**
- * {@code UsageTracker} (the Java {@code get_openai_callback}) over Spring AI's real OpenAI client: every total must
- * be exactly the sum of what the server reported.
+ * {@code UsageTracker} (the Java {@code get_openai_callback}) over Spring AI's real
+ * OpenAI client: every total must be exactly the sum of what the server reported.
  */
 class OpenAiUsageTrackerTests {
 
@@ -147,7 +147,8 @@ class OpenAiUsageTrackerTests {
 
 	@Test
 	void hundredConcurrentStreamsAreCountedExactly() {
-		this.server.respondWith(request -> Reply.text("answer " + request.lastContent("user")).withUsage(usageFor(request)));
+		this.server
+			.respondWith(request -> Reply.text("answer " + request.lastContent("user")).withUsage(usageFor(request)));
 
 		try (UsageTracker usage = UsageTracker.start()) {
 			Flux.range(0, 100)
@@ -161,7 +162,8 @@ class OpenAiUsageTrackerTests {
 
 	@Test
 	void hundredConcurrentCallsOnAContextPropagatingExecutorAreCountedExactly() throws Exception {
-		this.server.respondWith(request -> Reply.text("answer " + request.lastContent("user")).withUsage(usageFor(request)));
+		this.server
+			.respondWith(request -> Reply.text("answer " + request.lastContent("user")).withUsage(usageFor(request)));
 		ExecutorService executor = ContextExecutorService.wrap(Executors.newFixedThreadPool(16),
 				ContextSnapshotFactory.builder().build()::captureAll);
 		try (UsageTracker usage = UsageTracker.start()) {
@@ -207,7 +209,8 @@ class OpenAiUsageTrackerTests {
 
 		ReactorHooks.withAutomaticContextPropagation(true, () -> {
 			try (UsageTracker usage = UsageTracker.start()) {
-				// block*() captures the thread's tracker into the Reactor context by itself.
+				// block*() captures the thread's tracker into the Reactor context by
+				// itself.
 				this.client.prompt("q1").stream().content().blockLast(Duration.ofSeconds(10));
 				StepVerifier.create(this.client.prompt("q2").stream().content().contextCapture())
 					.expectNext("ok")
@@ -283,7 +286,8 @@ class OpenAiUsageTrackerTests {
 	private void assertCancelled(RecordingHandler handler, UsageTracker usage) throws InterruptedException {
 		assertCancelledOnce(handler, usage);
 		List<CallbackEvent> atCancel = handler.events();
-		// Longer than the rest of the stream would take (8 more chunks of 50 ms): nothing more may arrive.
+		// Longer than the rest of the stream would take (8 more chunks of 50 ms): nothing
+		// more may arrive.
 		Thread.sleep(600);
 		assertThat(handler.events()).as("events after the cancel").isEqualTo(atCancel);
 		assertCancelledOnce(handler, usage);
@@ -298,12 +302,13 @@ class OpenAiUsageTrackerTests {
 		assertThat(handler.events(LlmEndEvent.class)).isEmpty();
 		assertThat(usage.failedRequests()).isOne();
 		assertThat(usage.successfulRequests()).isZero();
-		// The usage chunk never came: nothing was reported, and a cancelled round is not estimated.
+		// The usage chunk never came: nothing was reported, and a cancelled round is not
+		// estimated.
 		assertThat(usage.totalTokens()).isZero();
 	}
 
-	// A distinct usage per prompt "q<i>", so that a request counted twice, lost or counted in the wrong tracker
-	// shows in the totals.
+	// A distinct usage per prompt "q<i>", so that a request counted twice, lost or
+	// counted in the wrong tracker shows in the totals.
 	private static Tokens usageFor(CompletionRequest request) {
 		String prompt = request.lastContent("user");
 		return usageFor(Integer.parseInt(prompt.substring(1)));

@@ -49,12 +49,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A {@code UsageTracker} per HTTP request in a real WebFlux application whose controller calls Spring AI's real
- * OpenAI client: concurrent requests each see only their own tokens, in the controller argument, the
- * {@code LLM-Usage} header and the {@code llm.http.request.tokens} meter.
+ * A {@code UsageTracker} per HTTP request in a real WebFlux application whose controller
+ * calls Spring AI's real OpenAI client: concurrent requests each see only their own
+ * tokens, in the controller argument, the {@code LLM-Usage} header and the
+ * {@code llm.http.request.tokens} meter.
  * <p>
- * {@code call()} is blocking, so the controller runs it on {@code boundedElastic}: the request's tracker reaches
- * that thread only with {@code spring.reactor.context-propagation=auto} (see
+ * {@code call()} is blocking, so the controller runs it on {@code boundedElastic}: the
+ * request's tracker reaches that thread only with
+ * {@code spring.reactor.context-propagation=auto} (see
  * {@link #callWithoutAutomaticContextPropagationIsNotCountedForTheRequest()}).
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
@@ -67,9 +69,9 @@ class OpenAiWebFluxUsageTests {
 
 	private static final String MODEL = OpenAiMockServer.RESPONSE_MODEL;
 
-	private static final Map<String, Tokens> USAGE = Map.of("rose", Tokens.of(120, 30).withCachedTokens(64),
-			"tulip", Tokens.of(45, 7), "lily", Tokens.of(300, 51).withReasoningTokens(20), "daisy", Tokens.of(9, 4),
-			"orchid", Tokens.of(17, 3));
+	private static final Map<String, Tokens> USAGE = Map.of("rose", Tokens.of(120, 30).withCachedTokens(64), "tulip",
+			Tokens.of(45, 7), "lily", Tokens.of(300, 51).withReasoningTokens(20), "daisy", Tokens.of(9, 4), "orchid",
+			Tokens.of(17, 3));
 
 	@Autowired
 	private WebTestClient webTestClient;
@@ -85,8 +87,9 @@ class OpenAiWebFluxUsageTests {
 		}
 	}
 
-	// spring.reactor.context-propagation=auto switches Reactor's hook on for the whole JVM, for good: switch it back
-	// off after this class if it was off before, so that later test classes run as they would alone.
+	// spring.reactor.context-propagation=auto switches Reactor's hook on for the whole
+	// JVM, for good: switch it back off after this class if it was off before, so that
+	// later test classes run as they would alone.
 	private static boolean automaticContextPropagationBefore;
 
 	@BeforeAll
@@ -107,19 +110,18 @@ class OpenAiWebFluxUsageTests {
 
 	@Test
 	void concurrentCallRequestsEachSeeOnlyTheirOwnUsage() {
-		// Both requests must reach the model before either is answered: they really overlap.
+		// Both requests must reach the model before either is answered: they really
+		// overlap.
 		answerTogether(2, Duration.ZERO);
 
-		List<EntityExchangeResult<Map<String, Object>>> results = concurrently(
-				name -> this.webTestClient.get()
-					.uri("/flowers/{name}/call", name)
-					.exchange()
-					.expectStatus()
-					.isOk()
-					.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
-					})
-					.returnResult(),
-				"rose", "tulip");
+		List<EntityExchangeResult<Map<String, Object>>> results = concurrently(name -> this.webTestClient.get()
+			.uri("/flowers/{name}/call", name)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult(), "rose", "tulip");
 
 		for (int i = 0; i < 2; i++) {
 			String name = List.of("rose", "tulip").get(i);
@@ -139,23 +141,23 @@ class OpenAiWebFluxUsageTests {
 	void concurrentStreamRequestsEachSeeOnlyTheirOwnUsage() {
 		answerTogether(2, Duration.ofMillis(30));
 
-		List<EntityExchangeResult<String>> results = concurrently(
-				name -> this.webTestClient.get()
-					.uri("/flowers/{name}/stream", name)
-					.exchange()
-					.expectStatus()
-					.isOk()
-					.expectBody(String.class)
-					.returnResult(),
-				"lily", "daisy");
+		List<EntityExchangeResult<String>> results = concurrently(name -> this.webTestClient.get()
+			.uri("/flowers/{name}/stream", name)
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(String.class)
+			.returnResult(), "lily", "daisy");
 
 		for (int i = 0; i < 2; i++) {
 			String name = List.of("lily", "daisy").get(i);
 			TokenUsage sent = usageOf(USAGE.get(name));
-			// The controller appends what its UsageTracker argument counted once the stream is over.
+			// The controller appends what its UsageTracker argument counted once the
+			// stream is over.
 			assertThat(results.get(i).getResponseBody())
 				.isEqualTo("About " + name + "|total=" + sent.totalTokens() + ",requests=1");
-			// The response was committed with the first token, before any usage was known: no header.
+			// The response was committed with the first token, before any usage was
+			// known: no header.
 			assertThat(results.get(i).getResponseHeaders().containsHeader("LLM-Usage")).isFalse();
 		}
 		assertRequestTokens("/flowers/{name}/stream", "lily", "daisy");
@@ -176,8 +178,9 @@ class OpenAiWebFluxUsageTests {
 				})
 				.returnResult();
 
-			// The tracker lives in the request's Reactor context, but call() on boundedElastic only sees
-			// thread-locals, and nothing restores them there: the request counts nothing.
+			// The tracker lives in the request's Reactor context, but call() on
+			// boundedElastic only sees thread-locals, and nothing restores them there:
+			// the request counts nothing.
 			assertThat(result.getResponseBody()).isNotNull().containsEntry("total", 0);
 			assertThat(result.getResponseHeaders().containsHeader("LLM-Usage")).isFalse();
 		});
@@ -204,9 +207,12 @@ class OpenAiWebFluxUsageTests {
 			expectedTotal += USAGE.get(name).totalTokens();
 		}
 		double total = expectedTotal;
-		// Recorded when the exchange completes, which may be just after the client has the response.
+		// Recorded when the exchange completes, which may be just after the client has
+		// the response.
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
-			DistributionSummary summary = this.registry.get("llm.http.request.tokens").tag("uri", uriTemplate).summary();
+			DistributionSummary summary = this.registry.get("llm.http.request.tokens")
+				.tag("uri", uriTemplate)
+				.summary();
 			assertThat(summary.count()).isEqualTo(names.length);
 			assertThat(summary.totalAmount()).isEqualTo(total);
 			assertThat(summary.max()).isEqualTo(
@@ -217,7 +223,8 @@ class OpenAiWebFluxUsageTests {
 			.allSatisfy(summary -> assertThat(summary.getId().getTag("uri")).startsWith("/flowers/{name}/"));
 	}
 
-	// One thread per request (not the common pool, which may have a single thread on a small machine).
+	// One thread per request (not the common pool, which may have a single thread on a
+	// small machine).
 	private static <T> List<T> concurrently(Function<String, T> request, String... names) {
 		ExecutorService executor = Executors.newFixedThreadPool(names.length);
 		try {
@@ -275,8 +282,8 @@ class OpenAiWebFluxUsageTests {
 			return this.chatClient.prompt(name)
 				.stream()
 				.content()
-				.concatWith(Mono.fromSupplier(
-						() -> "|total=" + usage.totalTokens() + ",requests=" + usage.successfulRequests()));
+				.concatWith(Mono
+					.fromSupplier(() -> "|total=" + usage.totalTokens() + ",requests=" + usage.successfulRequests()));
 		}
 
 	}

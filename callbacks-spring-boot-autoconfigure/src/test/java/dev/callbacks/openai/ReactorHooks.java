@@ -5,16 +5,20 @@ import java.lang.reflect.Method;
 import reactor.core.publisher.Hooks;
 
 /**
- * Reactor's automatic context propagation is a JVM-wide switch ({@code Hooks}) that a Spring Boot context with
- * {@code spring.reactor.context-propagation=auto} turns on and never off. Tests that depend on it, either way, use
- * this to know and to restore its state, so that they leave the JVM as they found it.
+ * Reactor's automatic context propagation is a JVM-wide switch ({@code Hooks}) that a
+ * Spring Boot context with {@code spring.reactor.context-propagation=auto} turns on and
+ * never off. Tests that depend on it, either way, use this to know and to restore its
+ * state, so that they leave the JVM as they found it.
  */
 final class ReactorHooks {
 
 	private ReactorHooks() {
 	}
 
-	/** Whether automatic context propagation is on (Reactor has no public getter: read its internal flag). */
+	/**
+	 * Whether automatic context propagation is on (Reactor has no public getter: read its
+	 * internal flag).
+	 */
 	static boolean automaticContextPropagation() {
 		try {
 			Class<?> support = Class.forName("reactor.core.publisher.ContextPropagationSupport");
@@ -37,7 +41,10 @@ final class ReactorHooks {
 		}
 	}
 
-	/** Runs {@code action} with automatic context propagation on or off, then restores the previous state. */
+	/**
+	 * Runs {@code action} with automatic context propagation on or off, then restores the
+	 * previous state.
+	 */
 	static void withAutomaticContextPropagation(boolean enabled, ThrowingRunnable action) throws Exception {
 		boolean previous = automaticContextPropagation();
 		automaticContextPropagation(enabled);

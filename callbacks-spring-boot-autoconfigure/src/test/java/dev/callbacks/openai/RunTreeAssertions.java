@@ -15,8 +15,9 @@ import dev.callbacks.test.RecordingHandler;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Checks what every run tree must satisfy, whatever its shape: one chain run at the root, every other run its child,
- * and per run a start first, tokens in index order, then exactly one end or error, last.
+ * Checks what every run tree must satisfy, whatever its shape: one chain run at the root,
+ * every other run its child, and per run a start first, tokens in index order, then
+ * exactly one end or error, last.
  */
 final class RunTreeAssertions {
 

@@ -1,5 +1,6 @@
 /**
- * Integration tests over Spring AI's real OpenAI client and a local OpenAI wire-format server.
+ * Integration tests over Spring AI's real OpenAI client and a local OpenAI wire-format
+ * server.
  */
 @NullMarked
 package dev.callbacks.openai;

@@ -34,27 +34,30 @@ import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.openai.OpenAiChatOptions;
 
 /**
- * A local HTTP server that speaks the OpenAI Chat Completions wire format, so that Spring AI's real
- * {@link OpenAiChatModel} (and the OpenAI Java SDK underneath it) can be tested without the network.
+ * A local HTTP server that speaks the OpenAI Chat Completions wire format, so that Spring
+ * AI's real {@link OpenAiChatModel} (and the OpenAI Java SDK underneath it) can be tested
+ * without the network.
  * <p>
- * Each request to {@code POST .../chat/completions} takes the next scripted {@link Reply} (or, once the script is
- * exhausted, asks the {@linkplain #respondWith(Function) responder}). Like the real API, the request decides the
- * format: {@code "stream": true} gets a {@code text/event-stream} of chunks, anything else one JSON completion. So
- * the same reply works for {@code call()} and {@code stream()}.
+ * Each request to {@code POST .../chat/completions} takes the next scripted {@link Reply}
+ * (or, once the script is exhausted, asks the {@linkplain #respondWith(Function)
+ * responder}). Like the real API, the request decides the format: {@code "stream": true}
+ * gets a {@code text/event-stream} of chunks, anything else one JSON completion. So the
+ * same reply works for {@code call()} and {@code stream()}.
  * <p>
- * Without Spring Boot, use {@link #chatModel()}. With Spring Boot, pass {@link #springBootProperties()} to an
- * {@code ApplicationContextRunner}, or set them yourself:
- * <pre>
+ * Without Spring Boot, use {@link #chatModel()}. With Spring Boot, pass
+ * {@link #springBootProperties()} to an {@code ApplicationContextRunner}, or set them
+ * yourself: <pre>
  * spring.ai.openai.base-url=&lt;baseUrl()&gt;
  * spring.ai.openai.api-key=test
  * spring.ai.openai.chat.model=gpt-4o-mini
  * spring.ai.openai.max-retries=0
- * </pre>
- * Note that {@code spring.ai.openai.chat.options.model} does not exist in Spring AI 2.0 (it is silently ignored and
- * the model falls back to {@code gpt-5-mini}), and that the SDK retries 408/409/429/5xx three times by default with
- * a 0.5 s to 8 s backoff unless {@code max-retries} is 0.
+ * </pre> Note that {@code spring.ai.openai.chat.options.model} does not exist in Spring
+ * AI 2.0 (it is silently ignored and the model falls back to {@code gpt-5-mini}), and
+ * that the SDK retries 408/409/429/5xx three times by default with a 0.5 s to 8 s backoff
+ * unless {@code max-retries} is 0.
  * <p>
- * Thread-safe: replies may be scripted while requests are served, and requests are served concurrently.
+ * Thread-safe: replies may be scripted while requests are served, and requests are served
+ * concurrently.
  */
 public final class OpenAiMockServer implements AutoCloseable {
 
@@ -107,17 +110,19 @@ public final class OpenAiMockServer implements AutoCloseable {
 	}
 
 	/**
-	 * The base URL to give the client, {@code http://127.0.0.1:<port>}. The OpenAI SDK appends
-	 * {@code /chat/completions} to whatever base URL it gets (its default is {@code https://api.openai.com/v1}), so
-	 * requests arrive at {@code /chat/completions}; the server also accepts {@code /v1/chat/completions}.
+	 * The base URL to give the client, {@code http://127.0.0.1:<port>}. The OpenAI SDK
+	 * appends {@code /chat/completions} to whatever base URL it gets (its default is
+	 * {@code https://api.openai.com/v1}), so requests arrive at
+	 * {@code /chat/completions}; the server also accepts {@code /v1/chat/completions}.
 	 */
 	public String baseUrl() {
 		return "http://127.0.0.1:" + this.server.getPort();
 	}
 
 	/**
-	 * Chat options pointing at this server: {@link #MODEL}, {@link #API_KEY}, no retries (so that errors surface at
-	 * once) and a 30 s timeout (so that a broken test fails rather than hangs). Add what the test needs.
+	 * Chat options pointing at this server: {@link #MODEL}, {@link #API_KEY}, no retries
+	 * (so that errors surface at once) and a 30 s timeout (so that a broken test fails
+	 * rather than hangs). Add what the test needs.
 	 */
 	public OpenAiChatOptions.Builder chatOptions() {
 		return OpenAiChatOptions.builder()
@@ -129,8 +134,8 @@ public final class OpenAiMockServer implements AutoCloseable {
 	}
 
 	/**
-	 * A builder for the real {@link OpenAiChatModel} with {@link #chatOptions()}, to add an observation registry
-	 * and the like.
+	 * A builder for the real {@link OpenAiChatModel} with {@link #chatOptions()}, to add
+	 * an observation registry and the like.
 	 */
 	public OpenAiChatModel.Builder chatModelBuilder() {
 		return OpenAiChatModel.builder().options(chatOptions().build());
@@ -144,8 +149,8 @@ public final class OpenAiMockServer implements AutoCloseable {
 	}
 
 	/**
-	 * Spring Boot properties for {@code OpenAiChatAutoConfiguration} pointing at this server, in
-	 * {@code ApplicationContextRunner.withPropertyValues} form.
+	 * Spring Boot properties for {@code OpenAiChatAutoConfiguration} pointing at this
+	 * server, in {@code ApplicationContextRunner.withPropertyValues} form.
 	 */
 	public String[] springBootProperties() {
 		return new String[] { "spring.ai.openai.base-url=" + baseUrl(), "spring.ai.openai.api-key=" + API_KEY,
@@ -161,8 +166,8 @@ public final class OpenAiMockServer implements AutoCloseable {
 	}
 
 	/**
-	 * Answer requests that find the script empty with a function of the request, e.g. for concurrent tests where
-	 * arrival order is unknown.
+	 * Answer requests that find the script empty with a function of the request, e.g. for
+	 * concurrent tests where arrival order is unknown.
 	 */
 	public OpenAiMockServer respondWith(Function<CompletionRequest, Reply> responder) {
 		this.responder = responder;
@@ -207,7 +212,8 @@ public final class OpenAiMockServer implements AutoCloseable {
 	private MockResponse dispatch(RecordedRequest recorded) {
 		String path = (recorded.getPath() != null) ? recorded.getPath() : "";
 		if (!"POST".equals(recorded.getMethod()) || !path.endsWith("/chat/completions")) {
-			// Not recorded and no reply taken: a wrong base URL should not shift the script.
+			// Not recorded and no reply taken: a wrong base URL should not shift the
+			// script.
 			return render(Reply.error(404, "invalid_request_error", "unknown_url",
 					"OpenAiMockServer only serves POST /chat/completions, not " + recorded.getMethod() + " " + path),
 					null);
@@ -219,9 +225,10 @@ public final class OpenAiMockServer implements AutoCloseable {
 			return render(nextReply(request), request);
 		}
 		catch (RuntimeException | Error ex) {
-			// Else MockWebServer drops the connection and the client waits for its timeout.
-			return render(Reply.error(500, "server_error", null, "OpenAiMockServer failed to answer request #"
-					+ request.index() + ": " + ex), request);
+			// Else MockWebServer drops the connection and the client waits for its
+			// timeout.
+			return render(Reply.error(500, "server_error", null,
+					"OpenAiMockServer failed to answer request #" + request.index() + ": " + ex), request);
 		}
 	}
 
@@ -262,8 +269,9 @@ public final class OpenAiMockServer implements AutoCloseable {
 		if (reply.chunkDelay().isZero()) {
 			return response.setBody(String.join("\n\n", events) + "\n\n");
 		}
-		// MockWebServer can only throttle bytes, not events: pad every event to the same size (JSON and the
-		// SDK's "[DONE]" check both ignore trailing spaces) and release one event's worth of bytes per period.
+		// MockWebServer can only throttle bytes, not events: pad every event to the same
+		// size (JSON and the SDK's "[DONE]" check both ignore trailing spaces) and
+		// release one event's worth of bytes per period.
 		int eventSize = events.stream().mapToInt(OpenAiMockServer::utf8Length).max().orElse(0);
 		StringBuilder body = new StringBuilder();
 		for (String event : events) {
@@ -310,7 +318,8 @@ public final class OpenAiMockServer implements AutoCloseable {
 	private static List<ObjectNode> chunks(Reply reply, String id, boolean includeUsage) {
 		List<ObjectNode> chunks = new ArrayList<>();
 		if (reply.toolCalls().isEmpty()) {
-			// Like OpenAI: a first chunk with the role and empty content, then one chunk per token.
+			// Like OpenAI: a first chunk with the role and empty content, then one chunk
+			// per token.
 			chunks.add(chunk(reply, id, includeUsage, null, (delta) -> {
 				delta.put("role", "assistant");
 				delta.put("content", "");
@@ -321,8 +330,9 @@ public final class OpenAiMockServer implements AutoCloseable {
 			}
 		}
 		else {
-			// Like OpenAI: the first delta of each call carries its id, type and name, the following ones only
-			// argument fragments; all are tied together by the call's index.
+			// Like OpenAI: the first delta of each call carries its id, type and name,
+			// the following ones only argument fragments; all are tied together by the
+			// call's index.
 			for (int index = 0; index < reply.toolCalls().size(); index++) {
 				ToolCall call = reply.toolCalls().get(index);
 				boolean first = (index == 0);
@@ -351,7 +361,8 @@ public final class OpenAiMockServer implements AutoCloseable {
 		}));
 		Tokens usage = reply.usage();
 		if (usage != null && includeUsage) {
-			// Like OpenAI with stream_options.include_usage: a last chunk with no choices and the usage.
+			// Like OpenAI with stream_options.include_usage: a last chunk with no choices
+			// and the usage.
 			ObjectNode usageChunk = envelope(id, "chat.completion.chunk", reply.model());
 			usageChunk.putArray("choices");
 			usageChunk.set("usage", usage.toJson());
@@ -402,11 +413,12 @@ public final class OpenAiMockServer implements AutoCloseable {
 	}
 
 	/**
-	 * What the server answers to one request: text, tool calls or an HTTP error, with optional usage. Immutable;
-	 * the {@code with...} methods return a copy.
+	 * What the server answers to one request: text, tool calls or an HTTP error, with
+	 * optional usage. Immutable; the {@code with...} methods return a copy.
 	 *
 	 * @param tokens the text, one element per streamed chunk
-	 * @param toolCalls the tool calls; when present the reply has no text and finishes with {@code tool_calls}
+	 * @param toolCalls the tool calls; when present the reply has no text and finishes
+	 * with {@code tool_calls}
 	 * @param usage the usage to report, or {@code null} for a provider that reports none
 	 * @param model the model the server says answered
 	 * @param chunkDelay the pause between streamed chunks
@@ -478,8 +490,7 @@ public final class OpenAiMockServer implements AutoCloseable {
 		}
 
 		public Reply withUsage(@Nullable Tokens usage) {
-			return new Reply(this.tokens, this.toolCalls, usage, this.model, this.chunkDelay, this.error,
-					this.headers);
+			return new Reply(this.tokens, this.toolCalls, usage, this.model, this.chunkDelay, this.error, this.headers);
 		}
 
 		public Reply withUsage(int promptTokens, int completionTokens) {
@@ -487,23 +498,21 @@ public final class OpenAiMockServer implements AutoCloseable {
 		}
 
 		public Reply withModel(String model) {
-			return new Reply(this.tokens, this.toolCalls, this.usage, model, this.chunkDelay, this.error,
-					this.headers);
+			return new Reply(this.tokens, this.toolCalls, this.usage, model, this.chunkDelay, this.error, this.headers);
 		}
 
 		/**
-		 * Pause between streamed chunks (the first one is sent at once), so that a test can cancel mid-stream.
+		 * Pause between streamed chunks (the first one is sent at once), so that a test
+		 * can cancel mid-stream.
 		 */
 		public Reply withChunkDelay(Duration chunkDelay) {
-			return new Reply(this.tokens, this.toolCalls, this.usage, this.model, chunkDelay, this.error,
-					this.headers);
+			return new Reply(this.tokens, this.toolCalls, this.usage, this.model, chunkDelay, this.error, this.headers);
 		}
 
 		public Reply withHeader(String name, String value) {
 			Map<String, String> headers = new LinkedHashMap<>(this.headers);
 			headers.put(name, value);
-			return new Reply(this.tokens, this.toolCalls, this.usage, this.model, this.chunkDelay, this.error,
-					headers);
+			return new Reply(this.tokens, this.toolCalls, this.usage, this.model, this.chunkDelay, this.error, headers);
 		}
 
 	}
@@ -519,15 +528,17 @@ public final class OpenAiMockServer implements AutoCloseable {
 	}
 
 	/**
-	 * The {@code usage} object: token counts as OpenAI reports them. Note that OpenAI counts reasoning tokens in
-	 * the completion tokens and cached tokens in the prompt tokens; nothing is added here.
+	 * The {@code usage} object: token counts as OpenAI reports them. Note that OpenAI
+	 * counts reasoning tokens in the completion tokens and cached tokens in the prompt
+	 * tokens; nothing is added here.
 	 *
 	 * @param promptTokens {@code prompt_tokens}
 	 * @param completionTokens {@code completion_tokens}
 	 * @param totalTokens {@code total_tokens}
-	 * @param cachedTokens {@code prompt_tokens_details.cached_tokens}, or {@code null} to omit the details
-	 * @param reasoningTokens {@code completion_tokens_details.reasoning_tokens}, or {@code null} to omit the
-	 * details
+	 * @param cachedTokens {@code prompt_tokens_details.cached_tokens}, or {@code null} to
+	 * omit the details
+	 * @param reasoningTokens {@code completion_tokens_details.reasoning_tokens}, or
+	 * {@code null} to omit the details
 	 */
 	public record Tokens(int promptTokens, int completionTokens, int totalTokens, @Nullable Integer cachedTokens,
 			@Nullable Integer reasoningTokens) {
@@ -567,7 +578,8 @@ public final class OpenAiMockServer implements AutoCloseable {
 	}
 
 	/**
-	 * An HTTP error with an OpenAI error body, {@code {"error": {"message", "type", "param", "code"}}}.
+	 * An HTTP error with an OpenAI error body, {@code {"error": {"message", "type",
+	 * "param", "code"}}}.
 	 *
 	 * @param status the HTTP status
 	 * @param type the error type, e.g. {@code server_error}
@@ -627,8 +639,9 @@ public final class OpenAiMockServer implements AutoCloseable {
 		}
 
 		/**
-		 * The content of the last message with the given role ({@code system}, {@code user}, {@code assistant},
-		 * {@code tool}), with content parts joined, or {@code null} if there is none.
+		 * The content of the last message with the given role ({@code system},
+		 * {@code user}, {@code assistant}, {@code tool}), with content parts joined, or
+		 * {@code null} if there is none.
 		 */
 		public @Nullable String lastContent(String role) {
 			List<JsonNode> messages = messages();

@@ -34,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
- * Proves {@link OpenAiMockServer} against the real {@link OpenAiChatModel} and OpenAI SDK.
+ * Proves {@link OpenAiMockServer} against the real {@link OpenAiChatModel} and OpenAI
+ * SDK.
  */
 class OpenAiMockServerTests {
 
@@ -49,8 +50,8 @@ class OpenAiMockServerTests {
 
 	@Test
 	void callReturnsTextAndScriptedUsage() {
-		this.server.enqueue(Reply.text("Roses are red.")
-			.withUsage(Tokens.of(12, 5).withCachedTokens(4).withReasoningTokens(2)));
+		this.server.enqueue(
+				Reply.text("Roses are red.").withUsage(Tokens.of(12, 5).withCachedTokens(4).withReasoningTokens(2)));
 
 		ChatResponse response = this.model.call(new Prompt("Write a poem"));
 
@@ -63,9 +64,9 @@ class OpenAiMockServerTests {
 		assertThat(usage.getTotalTokens()).isEqualTo(17);
 		assertThat(usage.getCacheReadInputTokens()).isEqualTo(4L);
 		// Reasoning tokens only reach Spring AI through the SDK's native usage.
-		assertThat(usage.getNativeUsage()).isInstanceOfSatisfying(CompletionUsage.class,
-				(nativeUsage) -> assertThat(nativeUsage.completionTokensDetails()
-					.flatMap(CompletionUsage.CompletionTokensDetails::reasoningTokens)).contains(2L));
+		assertThat(usage.getNativeUsage()).isInstanceOfSatisfying(CompletionUsage.class, (nativeUsage) -> assertThat(
+				nativeUsage.completionTokensDetails().flatMap(CompletionUsage.CompletionTokensDetails::reasoningTokens))
+			.contains(2L));
 
 		CompletionRequest request = this.server.request(0);
 		assertThat(request.path()).isEqualTo("/chat/completions");
@@ -93,7 +94,8 @@ class OpenAiMockServerTests {
 		List<ChatResponse> chunks = this.model.stream(new Prompt("Write a poem")).collectList().block();
 
 		assertThat(chunks).isNotNull();
-		// Like OpenAI: an empty role chunk, one chunk per token, a finish chunk, then a usage chunk with no choices.
+		// Like OpenAI: an empty role chunk, one chunk per token, a finish chunk, then a
+		// usage chunk with no choices.
 		assertThat(chunks).hasSize(6);
 		assertThat(chunks.subList(0, 5)).extracting(OpenAiMockServerTests::text)
 			.containsExactly("", "Roses", " are", " red", "");
@@ -105,8 +107,8 @@ class OpenAiMockServerTests {
 		assertThat(last.getMetadata().getUsage().getTotalTokens()).isEqualTo(12);
 		assertThat(last.getMetadata().getUsage().getCacheReadInputTokens()).isEqualTo(2L);
 		// The chunks before carry no usage.
-		assertThat(chunks.subList(0, 5)).allSatisfy(
-				(chunk) -> assertThat(chunk.getMetadata().getUsage().getTotalTokens()).isZero());
+		assertThat(chunks.subList(0, 5))
+			.allSatisfy((chunk) -> assertThat(chunk.getMetadata().getUsage().getTotalTokens()).isZero());
 
 		CompletionRequest request = this.server.request(0);
 		assertThat(request.stream()).isTrue();
@@ -218,7 +220,8 @@ class OpenAiMockServerTests {
 		this.server.enqueue(Reply.rateLimited());
 
 		StepVerifier.create(this.model.stream(new Prompt("Hi")))
-			// The SDK's async client completes its future exceptionally, so the error comes wrapped.
+			// The SDK's async client completes its future exceptionally, so the error
+			// comes wrapped.
 			.expectErrorSatisfies((ex) -> assertThat(ex).isInstanceOf(CompletionException.class)
 				.cause()
 				.isInstanceOf(RateLimitException.class))
@@ -233,7 +236,8 @@ class OpenAiMockServerTests {
 			.withChunkDelay(Duration.ofMillis(200)));
 		long start = System.nanoTime();
 
-		// The role chunk and "one" come at once, " two" after one delay; the whole stream would take over 2 s.
+		// The role chunk and "one" come at once, " two" after one delay; the whole stream
+		// would take over 2 s.
 		StepVerifier.create(this.model.stream(new Prompt("Count")).map(OpenAiMockServerTests::text))
 			.expectNext("", "one", " two")
 			.thenCancel()
@@ -277,8 +281,7 @@ class OpenAiMockServerTests {
 				assertThat(text(model.call(new Prompt("Hi")))).isEqualTo("Hello");
 				assertThat(this.server.request(0).model()).isEqualTo(OpenAiMockServer.MODEL);
 				// max-retries=0: one request, no backoff.
-				assertThatExceptionOfType(InternalServerException.class)
-					.isThrownBy(() -> model.call(new Prompt("Hi")));
+				assertThatExceptionOfType(InternalServerException.class).isThrownBy(() -> model.call(new Prompt("Hi")));
 				assertThat(this.server.requestCount()).isEqualTo(2);
 			});
 	}
@@ -297,8 +300,8 @@ class OpenAiMockServerTests {
 	}
 
 	private static String text(ChatResponse response) {
-		return (response.getResult() != null) ? Objects.requireNonNullElse(response.getResult().getOutput().getText(), "")
-				: "";
+		return (response.getResult() != null)
+				? Objects.requireNonNullElse(response.getResult().getOutput().getText(), "") : "";
 	}
 
 	static class WeatherTools {

@@ -41,13 +41,16 @@ public class RecordingHandler implements CallbackHandler {
 	public <T extends CallbackEvent> T single(Class<T> type) {
 		List<T> found = events(type);
 		if (found.size() != 1) {
-			throw new AssertionError("expected one " + type.getSimpleName() + " but got " + found.size() + ": "
-					+ kinds());
+			throw new AssertionError(
+					"expected one " + type.getSimpleName() + " but got " + found.size() + ": " + kinds());
 		}
 		return found.get(0);
 	}
 
-	/** Event kinds in order, with tokens collapsed: e.g. [chain_start, llm_start, token, token, llm_end, ...]. */
+	/**
+	 * Event kinds in order, with tokens collapsed: e.g. [chain_start, llm_start, token,
+	 * token, llm_end, ...].
+	 */
 	public List<String> kinds() {
 		return events().stream().map(RecordingHandler::kind).toList();
 	}

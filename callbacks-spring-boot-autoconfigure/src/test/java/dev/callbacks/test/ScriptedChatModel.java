@@ -24,9 +24,10 @@ import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
 
 /**
- * An in-memory {@link ChatModel} that answers from a script: each call or stream takes the next {@link Reply}
- * (or asks a function, for concurrent tests). Streams emit one chunk per token, then, like OpenAI with
- * {@code include_usage}, a final chunk with no generation that carries the usage.
+ * An in-memory {@link ChatModel} that answers from a script: each call or stream takes
+ * the next {@link Reply} (or asks a function, for concurrent tests). Streams emit one
+ * chunk per token, then, like OpenAI with {@code include_usage}, a final chunk with no
+ * generation that carries the usage.
  */
 public final class ScriptedChatModel implements ChatModel {
 
@@ -117,10 +118,8 @@ public final class ScriptedChatModel implements ChatModel {
 		AssistantMessage message = AssistantMessage.builder().content(text).toolCalls(toolCalls).build();
 		ChatGenerationMetadata metadata = (finishReason != null)
 				? ChatGenerationMetadata.builder().finishReason(finishReason).build() : ChatGenerationMetadata.NULL;
-		return new ChatResponse(List.of(new Generation(message, metadata)), ChatResponseMetadata.builder()
-			.model(model)
-			.usage((usage != null) ? usage : new EmptyUsage())
-			.build());
+		return new ChatResponse(List.of(new Generation(message, metadata)),
+				ChatResponseMetadata.builder().model(model).usage((usage != null) ? usage : new EmptyUsage()).build());
 	}
 
 	private static ChatResponse usageOnly(DefaultUsage usage, String model) {
@@ -153,7 +152,9 @@ public final class ScriptedChatModel implements ChatModel {
 			return new Reply(List.of(tokens));
 		}
 
-		/** An answer streamed as one token per whitespace-separated word (spaces kept). */
+		/**
+		 * An answer streamed as one token per whitespace-separated word (spaces kept).
+		 */
 		public static Reply text(String text) {
 			List<String> tokens = new ArrayList<>();
 			for (String word : text.split("(?<= )")) {
@@ -182,7 +183,10 @@ public final class ScriptedChatModel implements ChatModel {
 			return this;
 		}
 
-		/** Reported usage with cached prompt tokens and reasoning tokens (in an OpenAI-like native map). */
+		/**
+		 * Reported usage with cached prompt tokens and reasoning tokens (in an
+		 * OpenAI-like native map).
+		 */
 		public Reply usage(int prompt, int completion, long cached, long reasoning) {
 			this.usage = new DefaultUsage(prompt, completion, prompt + completion,
 					Map.of("completion_tokens_details", Map.of("reasoning_tokens", reasoning)), cached, null);

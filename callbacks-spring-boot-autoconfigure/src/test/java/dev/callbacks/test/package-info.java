@@ -1,5 +1,6 @@
 /**
- * Test fixtures: scripted chat models and a mock OpenAI server that the real Spring AI clients can talk to.
+ * Test fixtures: scripted chat models and a mock OpenAI server that the real Spring AI
+ * clients can talk to.
  */
 @NullMarked
 package dev.callbacks.test;

@@ -5,8 +5,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * The flower shop's customer service: a WebFlux application that uses the callbacks starter the way a user would
- * (add the starter, declare handler beans, read the actuator metrics).
+ * The flower shop's customer service: a WebFlux application that uses the callbacks
+ * starter the way a user would (add the starter, declare handler beans, read the actuator
+ * metrics).
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

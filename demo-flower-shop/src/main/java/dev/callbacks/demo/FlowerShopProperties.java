@@ -18,13 +18,14 @@ public class FlowerShopProperties {
 	private Duration tokenDelay = FlowerCatalogChatModel.DEFAULT_TOKEN_DELAY;
 
 	/**
-	 * How long the async handler "fetches flower data" at the start of each model call and "sends a thank-you
-	 * note" at its end; a timer, no thread waits.
+	 * How long the async handler "fetches flower data" at the start of each model call
+	 * and "sends a thank-you note" at its end; a timer, no thread waits.
 	 */
 	private Duration asyncHandlerDelay = Duration.ofMillis(500);
 
 	/**
-	 * Messages window memory keeps: 2 is the last exchange, like LangChain's ConversationBufferWindowMemory(k=1).
+	 * Messages window memory keeps: 2 is the last exchange, like LangChain's
+	 * ConversationBufferWindowMemory(k=1).
 	 */
 	private int windowMessages = 2;
 

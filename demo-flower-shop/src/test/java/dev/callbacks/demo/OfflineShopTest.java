@@ -11,12 +11,13 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 
 /**
- * The whole shop on a random port with the offline model. Every test class with this annotation shares one
- * application context, so keep the properties here.
+ * The whole shop on a random port with the offline model. Every test class with this
+ * annotation shares one application context, so keep the properties here.
  * <p>
- * The model is pinned to the offline one, so that an {@code OPENAI_API_KEY} in the environment never turns the tests
- * into paid calls. Tokens stream without delay; the async handler waits 100 ms per step, long enough to show that
- * concurrent requests overlap.
+ * The model is pinned to the offline one, so that an {@code OPENAI_API_KEY} in the
+ * environment never turns the tests into paid calls. Tokens stream without delay; the
+ * async handler waits 100 ms per step, long enough to show that concurrent requests
+ * overlap.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -14,13 +14,15 @@ import org.springframework.core.env.MapPropertySource;
 import org.springframework.util.StringUtils;
 
 /**
- * Chooses the chat model before auto-configuration runs: Spring AI's OpenAI client when an OpenAI API key or base
- * URL is given ({@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL} or the {@code spring.ai.openai.*} properties),
- * else the offline flower-catalogue model. It sets {@code spring.ai.model.chat}, which Spring AI 2.0 reads to pick
- * the chat model; a value set explicitly wins.
+ * Chooses the chat model before auto-configuration runs: Spring AI's OpenAI client when
+ * an OpenAI API key or base URL is given ({@code OPENAI_API_KEY}, {@code OPENAI_BASE_URL}
+ * or the {@code spring.ai.openai.*} properties), else the offline flower-catalogue model.
+ * It sets {@code spring.ai.model.chat}, which Spring AI 2.0 reads to pick the chat model;
+ * a value set explicitly wins.
  * <p>
- * Without this, having {@code spring-ai-starter-model-openai} on the class path would build an OpenAI client with
- * no key and the first chat would fail with 401 instead of working offline.
+ * Without this, having {@code spring-ai-starter-model-openai} on the class path would
+ * build an OpenAI client with no key and the first chat would fail with 401 instead of
+ * working offline.
  */
 public class ChatModelSelection implements EnvironmentPostProcessor, Ordered {
 
@@ -41,13 +43,13 @@ public class ChatModelSelection implements EnvironmentPostProcessor, Ordered {
 			return;
 		}
 		boolean key = hasText(environment, "spring.ai.openai.api-key") || hasText(environment, "OPENAI_API_KEY");
-		boolean baseUrl = hasText(environment, "spring.ai.openai.base-url")
-				|| hasText(environment, "OPENAI_BASE_URL");
+		boolean baseUrl = hasText(environment, "spring.ai.openai.base-url") || hasText(environment, "OPENAI_BASE_URL");
 		Map<String, Object> selection = new LinkedHashMap<>();
 		if (key || baseUrl) {
 			selection.put(SpringAIModelProperties.CHAT_MODEL, SpringAIModels.OPENAI);
 			if (!key) {
-				// A local server (Ollama, vLLM) needs no key: an empty one is Spring AI's no-auth mode.
+				// A local server (Ollama, vLLM) needs no key: an empty one is Spring AI's
+				// no-auth mode.
 				selection.put("spring.ai.openai.api-key", "");
 			}
 		}

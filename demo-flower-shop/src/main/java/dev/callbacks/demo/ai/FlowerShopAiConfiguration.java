@@ -19,11 +19,12 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 /**
- * The shop's chat clients, tools and memory, and the offline model when no OpenAI endpoint is configured.
+ * The shop's chat clients, tools and memory, and the offline model when no OpenAI
+ * endpoint is configured.
  * <p>
- * The clients are built from Spring AI's auto-configured {@code ChatClient.Builder}, so the callbacks starter has
- * already given them every handler bean; all this adds is a name for the runs (and the {@code client} tag of the
- * {@code llm.*} meters).
+ * The clients are built from Spring AI's auto-configured {@code ChatClient.Builder}, so
+ * the callbacks starter has already given them every handler bean; all this adds is a
+ * name for the runs (and the {@code client} tag of the {@code llm.*} meters).
  */
 @Configuration(proxyBeanMethods = false)
 public class FlowerShopAiConfiguration {
@@ -55,8 +56,10 @@ public class FlowerShopAiConfiguration {
 	@Bean
 	@ConditionalOnProperty(name = SpringAIModelProperties.CHAT_MODEL, havingValue = ChatModelSelection.FLOWER_CATALOG)
 	FlowerCatalogChatModel flowerCatalogChatModel(FlowerCatalog catalog, FlowerShopProperties properties) {
-		logger.info("No OpenAI API key or base URL: answering with the offline, rule-based flower-catalogue model "
-				+ "'{}' (not an LLM; usage counted with the o200k_base tokenizer)", FlowerCatalogChatModel.MODEL);
+		logger.info(
+				"No OpenAI API key or base URL: answering with the offline, rule-based flower-catalogue model "
+						+ "'{}' (not an LLM; usage counted with the o200k_base tokenizer)",
+				FlowerCatalogChatModel.MODEL);
 		return new FlowerCatalogChatModel(catalog, properties.getTokenDelay());
 	}
 

@@ -53,7 +53,8 @@ public record Flower(String name, String plural, List<String> aliases, List<Stri
 		return this.stock > 0;
 	}
 
-	// The catalogue is hand-written JSON: tolerate a missing list, normalise case once here.
+	// The catalogue is hand-written JSON: tolerate a missing list, normalise case once
+	// here.
 	private static List<String> lowerCase(List<String> values) {
 		return (values != null) ? values.stream().map((value) -> value.trim().toLowerCase(Locale.ROOT)).toList()
 				: List.of();

@@ -135,8 +135,8 @@ public final class FlowerCatalog {
 
 	/**
 	 * Find a flower by its name, plural or an alias, ignoring case ({@code "Roses"} finds
-	 * the rose). Failing that, the first flower the text mentions, so that a tool argument
-	 * such as {@code "pink roses"} still finds it.
+	 * the rose). Failing that, the first flower the text mentions, so that a tool
+	 * argument such as {@code "pink roses"} still finds it.
 	 * @param name the name to look up
 	 * @return the flower, if the shop sells it
 	 */

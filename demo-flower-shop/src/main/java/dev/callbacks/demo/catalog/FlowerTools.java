@@ -36,7 +36,8 @@ public class FlowerTools {
 	 * @return the stock level; {@code known} is false if the shop does not sell it
 	 */
 	@Tool(name = CHECK_STOCK, description = "Check how many stems of a flower the shop has in stock.")
-	public StockLevel checkStock(@ToolParam(description = "The flower's name, for example rose or tulip") String flower) {
+	public StockLevel checkStock(
+			@ToolParam(description = "The flower's name, for example rose or tulip") String flower) {
 		return this.catalog.findByName(flower)
 			.map((found) -> new StockLevel(found.name(), true, found.stock()))
 			.orElseGet(() -> new StockLevel(flower, false, 0));

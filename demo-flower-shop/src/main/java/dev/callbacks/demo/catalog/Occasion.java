@@ -11,13 +11,12 @@ import org.springframework.util.Assert;
  * @param id the id flowers refer to, e.g. {@code get-well}
  * @param noun how a sentence names it, e.g. {@code get-well bouquet}
  * @param bouquet what the customer comes in for, e.g. {@code a get-well bouquet}
- * @param personal whether the occasion belongs to someone ("your sister's birthday") rather
- * than being a kind of gift ("a sympathy arrangement")
+ * @param personal whether the occasion belongs to someone ("your sister's birthday")
+ * rather than being a kind of gift ("a sympathy arrangement")
  * @param opener a friendly first sentence when a customer mentions it
  * @param keywords words and phrases (lower case) that mean a customer is talking about it
  */
-public record Occasion(String id, String noun, String bouquet, boolean personal, String opener,
-		List<String> keywords) {
+public record Occasion(String id, String noun, String bouquet, boolean personal, String opener, List<String> keywords) {
 
 	public Occasion {
 		Assert.hasText(id, "id must not be empty");

@@ -11,9 +11,10 @@ import reactor.core.publisher.Mono;
 import org.springframework.util.Assert;
 
 /**
- * The lesson's asynchronous handler: before each model call it "fetches flower data", after it "sends a thank-you
- * note", each taking a while. The wait is a Reactor timer ({@code Mono.delay}), never a sleep: the model call waits
- * for the handler, but no thread does, so other customers are served meanwhile.
+ * The lesson's asynchronous handler: before each model call it "fetches flower data",
+ * after it "sends a thank-you note", each taking a while. The wait is a Reactor timer
+ * ({@code Mono.delay}), never a sleep: the model call waits for the handler, but no
+ * thread does, so other customers are served meanwhile.
  */
 public class FlowerShopAsyncHandler implements AsyncCallbackHandler {
 
@@ -46,11 +47,11 @@ public class FlowerShopAsyncHandler implements AsyncCallbackHandler {
 	}
 
 	private static void print(CallbackEvent event, String text) {
-		// The end of the run id (its start is a timestamp) tells concurrent calls apart; the thread shows that
-		// nothing waited on a request thread.
+		// The end of the run id (its start is a timestamp) tells concurrent calls apart;
+		// the thread shows that nothing waited on a request thread.
 		String runId = event.runId().toString();
-		System.out.println("[async " + runId.substring(runId.length() - 6) + " on "
-				+ Thread.currentThread().getName() + "] " + text);
+		System.out.println("[async " + runId.substring(runId.length() - 6) + " on " + Thread.currentThread().getName()
+				+ "] " + text);
 	}
 
 }

@@ -1,6 +1,6 @@
 /**
- * The lesson's callback handlers, declared as beans: the starter applies every handler bean to every
- * {@code ChatClient}.
+ * The lesson's callback handlers, declared as beans: the starter applies every handler
+ * bean to every {@code ChatClient}.
  */
 @NullMarked
 package dev.callbacks.demo.handlers;

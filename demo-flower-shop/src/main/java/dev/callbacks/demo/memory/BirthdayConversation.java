@@ -19,19 +19,18 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.stereotype.Component;
 
 /**
- * The lesson's three-turn conversation: a customer needs a birthday bouquet for their sister, says she likes pink
- * roses, and the next day asks whether the shop remembers why they came. Each run starts a fresh memory, and each
- * turn has a {@link UsageTracker} of its own, so the tokens per turn are exactly what the model reported, the
- * summary call included.
+ * The lesson's three-turn conversation: a customer needs a birthday bouquet for their
+ * sister, says she likes pink roses, and the next day asks whether the shop remembers why
+ * they came. Each run starts a fresh memory, and each turn has a {@link UsageTracker} of
+ * its own, so the tokens per turn are exactly what the model reported, the summary call
+ * included.
  */
 @Component
 public class BirthdayConversation {
 
 	/** What the customer says, turn by turn. */
-	public static final List<String> TURNS = List.of(
-			"My sister's birthday is tomorrow and I need a birthday bouquet.",
-			"She likes pink roses, the colour is pink.",
-			"I'm back. Do you remember why I came yesterday?");
+	public static final List<String> TURNS = List.of("My sister's birthday is tomorrow and I need a birthday bouquet.",
+			"She likes pink roses, the colour is pink.", "I'm back. Do you remember why I came yesterday?");
 
 	private final ChatClient chatClient;
 
@@ -47,8 +46,8 @@ public class BirthdayConversation {
 	}
 
 	/**
-	 * Run the conversation under a kind of memory. Blocking: call it where blocking is allowed, such as
-	 * {@code Schedulers.boundedElastic()}.
+	 * Run the conversation under a kind of memory. Blocking: call it where blocking is
+	 * allowed, such as {@code Schedulers.boundedElastic()}.
 	 */
 	public ConversationReport run(MemoryKind kind) {
 		String conversationId = kind.id() + "-" + UUID.randomUUID();
@@ -57,8 +56,9 @@ public class BirthdayConversation {
 		TokenCounts total = TokenCounts.ZERO;
 		for (int i = 0; i < TURNS.size(); i++) {
 			String message = TURNS.get(i);
-			// A tracker per turn: it counts every model call of the turn, wherever it happens (the summary
-			// advisor's call included), and also counts in any tracker already open, such as the request's.
+			// A tracker per turn: it counts every model call of the turn, wherever it
+			// happens (the summary advisor's call included), and also counts in any
+			// tracker already open, such as the request's.
 			try (UsageTracker usage = UsageTracker.start()) {
 				String reply = this.chatClient.prompt()
 					.user(message)

@@ -8,13 +8,22 @@ import java.util.Locale;
  */
 public enum MemoryKind {
 
-	/** Every earlier message goes with each new one (LangChain's ConversationBufferMemory). */
+	/**
+	 * Every earlier message goes with each new one (LangChain's
+	 * ConversationBufferMemory).
+	 */
 	BUFFER("Buffer memory: the whole conversation is sent with every message."),
 
-	/** Only the last messages go with each new one (LangChain's ConversationBufferWindowMemory). */
+	/**
+	 * Only the last messages go with each new one (LangChain's
+	 * ConversationBufferWindowMemory).
+	 */
 	WINDOW("Window memory: only the last exchange is sent with every message."),
 
-	/** A running summary goes with each new one, updated by an extra model call per turn (ConversationSummaryMemory). */
+	/**
+	 * A running summary goes with each new one, updated by an extra model call per turn
+	 * (ConversationSummaryMemory).
+	 */
 	SUMMARY("Summary memory: a running summary is sent with every message; an extra model call per turn updates it.");
 
 	private final String description;
@@ -23,7 +32,9 @@ public enum MemoryKind {
 		this.description = description;
 	}
 
-	/** The name used in URLs and JSON: {@code buffer}, {@code window}, {@code summary}. */
+	/**
+	 * The name used in URLs and JSON: {@code buffer}, {@code window}, {@code summary}.
+	 */
 	public String id() {
 		return name().toLowerCase(Locale.ROOT);
 	}
@@ -41,8 +52,8 @@ public enum MemoryKind {
 		return Arrays.stream(values())
 			.filter((kind) -> kind.id().equalsIgnoreCase(id.trim()))
 			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException("Unknown memory '" + id + "': use one of "
-					+ Arrays.stream(values()).map(MemoryKind::id).toList()));
+			.orElseThrow(() -> new IllegalArgumentException(
+					"Unknown memory '" + id + "': use one of " + Arrays.stream(values()).map(MemoryKind::id).toList()));
 	}
 
 }

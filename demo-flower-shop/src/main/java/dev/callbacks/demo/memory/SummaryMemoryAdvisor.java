@@ -25,13 +25,15 @@ import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 
 /**
- * Summary memory, like LangChain's {@code ConversationSummaryMemory}: instead of earlier messages the model gets a
- * running summary of the conversation in its system prompt, and after every exchange a second model call folds
- * the exchange into the summary. The summary stays short, but each turn costs an extra call; the memory report
- * measures what that trade is worth.
+ * Summary memory, like LangChain's {@code ConversationSummaryMemory}: instead of earlier
+ * messages the model gets a running summary of the conversation in its system prompt, and
+ * after every exchange a second model call folds the exchange into the summary. The
+ * summary stays short, but each turn costs an extra call; the memory report measures what
+ * that trade is worth.
  * <p>
- * Needs {@link ChatMemory#CONVERSATION_ID} as an advisor parameter, like Spring AI's memory advisors. The summary
- * call goes through an ordinary {@link ChatClient}, so callbacks and usage trackers see it as a run of its own.
+ * Needs {@link ChatMemory#CONVERSATION_ID} as an advisor parameter, like Spring AI's
+ * memory advisors. The summary call goes through an ordinary {@link ChatClient}, so
+ * callbacks and usage trackers see it as a run of its own.
  */
 public final class SummaryMemoryAdvisor implements CallAdvisor, StreamAdvisor {
 
@@ -44,7 +46,8 @@ public final class SummaryMemoryAdvisor implements CallAdvisor, StreamAdvisor {
 
 	/**
 	 * Create the advisor.
-	 * @param summariser the client that writes the summaries; best without tools or memory of its own
+	 * @param summariser the client that writes the summaries; best without tools or
+	 * memory of its own
 	 */
 	public SummaryMemoryAdvisor(ChatClient summariser) {
 		Assert.notNull(summariser, "summariser must not be null");
@@ -85,7 +88,8 @@ public final class SummaryMemoryAdvisor implements CallAdvisor, StreamAdvisor {
 			String conversationId = conversationId(request);
 			String question = question(request);
 			StringBuilder answer = new StringBuilder();
-			// Streamed too, so that no thread blocks; it runs before the stream completes.
+			// Streamed too, so that no thread blocks; it runs before the stream
+			// completes.
 			Mono<ChatClientResponse> summarise = Mono.defer(() -> this.summariser.prompt()
 				.user(summariseRequest(conversationId, question, answer.toString()))
 				.stream()
@@ -140,8 +144,8 @@ public final class SummaryMemoryAdvisor implements CallAdvisor, StreamAdvisor {
 
 	private static String conversationId(ChatClientRequest request) {
 		Object id = request.context().get(ChatMemory.CONVERSATION_ID);
-		Assert.state(id != null, () -> "SummaryMemoryAdvisor needs the advisor parameter "
-				+ ChatMemory.CONVERSATION_ID);
+		Assert.state(id != null,
+				() -> "SummaryMemoryAdvisor needs the advisor parameter " + ChatMemory.CONVERSATION_ID);
 		return id.toString();
 	}
 

@@ -25,11 +25,12 @@ import org.springframework.ai.chat.messages.UserMessage;
  */
 final class Conversation {
 
-	// Memory that arrives as text rather than messages, e.g. a LangChain-style buffer in the
-	// system prompt ("Human: ...") or Spring AI's prompt memory ("USER: ...").
+	// Memory that arrives as text rather than messages, e.g. a LangChain-style buffer in
+	// the system prompt ("Human: ...") or Spring AI's prompt memory ("USER: ...").
 	private static final Pattern MEMORY_LINE = Pattern.compile("(?im)^\\s*(?:user|human|customer)\\s*:\\s*(.+)$");
 
-	// A running summary in the system prompt (summary memory): prose about "the customer", up to a blank line.
+	// A running summary in the system prompt (summary memory): prose about "the
+	// customer", up to a blank line.
 	private static final Pattern SUMMARY = Pattern
 		.compile("(?is)summary of the conversation so far:[ \\t]*\\R?(.+?)(?:\\R[ \\t]*\\R|$)");
 
@@ -39,9 +40,10 @@ final class Conversation {
 
 	private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?;])\\s+");
 
-	private static final Pattern RELATION = Pattern.compile("\\bmy (best friend|sister|brother|mother|mom|mum|father|dad"
-			+ "|wife|husband|girlfriend|boyfriend|partner|fiancee|fiance|friend|daughter|son|grandmother|grandma"
-			+ "|grandfather|grandpa|aunt|uncle|niece|nephew|cousin|colleague|coworker|boss|teacher|neighbour|neighbor)\\b");
+	private static final Pattern RELATION = Pattern
+		.compile("\\bmy (best friend|sister|brother|mother|mom|mum|father|dad"
+				+ "|wife|husband|girlfriend|boyfriend|partner|fiancee|fiance|friend|daughter|son|grandmother|grandma"
+				+ "|grandfather|grandpa|aunt|uncle|niece|nephew|cousin|colleague|coworker|boss|teacher|neighbour|neighbor)\\b");
 
 	private static final Pattern PREFERENCE = Pattern.compile("\\b(likes?|loves?|adores?|prefers?|favou?rite)\\b");
 

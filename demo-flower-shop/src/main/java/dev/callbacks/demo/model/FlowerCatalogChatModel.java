@@ -53,9 +53,9 @@ import org.springframework.util.StringUtils;
  * content chunk, then a usage-only chunk, like OpenAI with {@code include_usage}.</li>
  * <li>Reports usage counted with JTokkit's {@code o200k_base}: prompt tokens are the
  * tokens of every message plus {@value #TOKENS_PER_MESSAGE} per message and
- * {@value #REPLY_PRIMING_TOKENS} for priming the reply, as OpenAI counts them;
- * completion tokens are the tokens of the answer (of each tool call's name and
- * arguments for a tool call).</li>
+ * {@value #REPLY_PRIMING_TOKENS} for priming the reply, as OpenAI counts them; completion
+ * tokens are the tokens of the answer (of each tool call's name and arguments for a tool
+ * call).</li>
  * </ul>
  */
 public class FlowerCatalogChatModel implements ChatModel {
@@ -141,8 +141,8 @@ public class FlowerCatalogChatModel implements ChatModel {
 	}
 
 	/**
-	 * Tool calling options with {@link #MODEL}, so {@code ChatClient} merges the tools
-	 * of a request into them.
+	 * Tool calling options with {@link #MODEL}, so {@code ChatClient} merges the tools of
+	 * a request into them.
 	 */
 	@Override
 	public ToolCallingChatOptions getOptions() {
@@ -233,7 +233,9 @@ public class FlowerCatalogChatModel implements ChatModel {
 		return "FlowerCatalogChatModel[" + MODEL + ", tokenDelay=" + this.tokenDelay + "]";
 	}
 
-	/** One request's answer, worked out once and then rendered as a response or a stream. */
+	/**
+	 * One request's answer, worked out once and then rendered as a response or a stream.
+	 */
 	private record Turn(String id, String model, Reply reply, Usage usage) {
 	}
 

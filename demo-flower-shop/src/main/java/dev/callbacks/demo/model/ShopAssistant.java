@@ -39,9 +39,9 @@ final class ShopAssistant {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private static final Pattern MEMORY = Pattern.compile("\\b(remember|recall|remind me)\\b"
-			+ "|\\bwhy (did )?i (came|come|was here|visited|stopped by)\\b"
-			+ "|\\bwhat did i (say|tell|ask|want|order|need)\\b|\\blast time\\b");
+	private static final Pattern MEMORY = Pattern
+		.compile("\\b(remember|recall|remind me)\\b" + "|\\bwhy (did )?i (came|come|was here|visited|stopped by)\\b"
+				+ "|\\bwhat did i (say|tell|ask|want|order|need)\\b|\\blast time\\b");
 
 	private static final Pattern STOCK = Pattern
 		.compile("\\b(in stock|stock|available|availability|how many|sold out|out of stock)\\b");
@@ -49,17 +49,18 @@ final class ShopAssistant {
 	private static final Pattern PRICE = Pattern
 		.compile("\\b(price|prices|priced|cost|costs|how much|quote|charge|expensive|cheap)\\b");
 
-	private static final Pattern MEANING = Pattern.compile("\\b(mean|means|meaning|symboli[sz]es?|symbol"
-			+ "|stand for|stands for|represents?|signify|signifies)\\b");
+	private static final Pattern MEANING = Pattern.compile(
+			"\\b(mean|means|meaning|symboli[sz]es?|symbol" + "|stand for|stands for|represents?|signify|signifies)\\b");
 
 	private static final Pattern RECOMMEND = Pattern.compile("\\b(suggest|recommend|recommendations?|ideas?"
 			+ "|which flowers?|what flowers?|what kind|suit|suits|best|good for|need|want|looking for|gift|present"
 			+ "|(get|buy|send) (for|her|him|them)|should i (get|buy|send))\\b");
 
-	private static final Pattern QUESTION_START = Pattern.compile("^(what|which|how|why|when|where|who|can|could"
-			+ "|would|do|does|did|is|are|tell me|show me|list)\\b");
+	private static final Pattern QUESTION_START = Pattern.compile(
+			"^(what|which|how|why|when|where|who|can|could" + "|would|do|does|did|is|are|tell me|show me|list)\\b");
 
-	// A request to summarise a conversation (summary memory), e.g. "Summarise the conversation ...".
+	// A request to summarise a conversation (summary memory), e.g. "Summarise the
+	// conversation ...".
 	private static final Pattern SUMMARISE = Pattern.compile("^(please )?summari[sz]e\\b");
 
 	private static final Pattern WHEN = Pattern.compile("\\b(today|tonight|tomorrow|this weekend|next week)\\b");
@@ -199,8 +200,7 @@ final class ShopAssistant {
 			.limit(suggestions(text))
 			.map((flower) -> named(flower, colourFor(flower, colours)) + " (" + flower.meaning() + ")")
 			.toList();
-		String body = "For " + target(occasion, conversation.relation()) + ", I'd suggest " + join(picks, "and")
-				+ ".";
+		String body = "For " + target(occasion, conversation.relation()) + ", I'd suggest " + join(picks, "and") + ".";
 		if (concise) {
 			return limitWords(body, wordLimit);
 		}
@@ -237,8 +237,8 @@ final class ShopAssistant {
 		if (missing != null) {
 			sentences.add("We don't have " + flower.plural() + " in " + missing + ", I'm afraid.");
 		}
-		sentences.add(capitalize(flower.plural()) + " " + verb(flower, "stand", "stands") + " for "
-				+ flower.meaning() + ".");
+		sentences.add(
+				capitalize(flower.plural()) + " " + verb(flower, "stand", "stands") + " for " + flower.meaning() + ".");
 		List<String> occasions = flower.occasions()
 			.stream()
 			.map((id) -> this.catalog.findOccasion(id).map(ShopAssistant::withArticle).orElse(id))
@@ -249,7 +249,8 @@ final class ShopAssistant {
 		return String.join(" ", sentences);
 	}
 
-	// "She likes pink roses": agree, tie it to the occasion and suggest what goes with it.
+	// "She likes pink roses": agree, tie it to the occasion and suggest what goes with
+	// it.
 	private String acknowledge(Conversation conversation, List<Flower> flowers) {
 		Flower flower = flowers.get(0);
 		List<String> colours = conversation.currentColours();
@@ -262,8 +263,8 @@ final class ShopAssistant {
 		Optional<Occasion> occasion = conversation.occasion();
 		boolean suits = occasion.map((o) -> flower.suits(o.id())).orElse(false);
 		sentences.add(capitalize(named(flower, colour)) + " " + verb(flower, "are", "is") + " a lovely choice"
-				+ (suits ? " for " + target(occasion.get(), conversation.relation()) : "") + ": "
-				+ pronoun(flower) + " " + verb(flower, "stand", "stands") + " for " + flower.meaning() + ".");
+				+ (suits ? " for " + target(occasion.get(), conversation.relation()) : "") + ": " + pronoun(flower)
+				+ " " + verb(flower, "stand", "stands") + " for " + flower.meaning() + ".");
 		List<String> partners = this.catalog.flowers()
 			.stream()
 			.filter((other) -> !flowers.contains(other) && other.inStock())
@@ -315,8 +316,8 @@ final class ShopAssistant {
 		String pronoun = relation.isPresent() ? conversation.pronoun() : "you";
 		String preference;
 		if (conversation.earlierStatesPreference()) {
-			preference = "you told me " + pronoun + " " + (pronoun.equals("she") || pronoun.equals("he") ? "likes"
-					: "like") + " " + liked;
+			preference = "you told me " + pronoun + " "
+					+ (pronoun.equals("she") || pronoun.equals("he") ? "likes" : "like") + " " + liked;
 		}
 		else {
 			preference = "you mentioned " + liked;
@@ -633,7 +634,8 @@ final class ShopAssistant {
 	// Wording
 	// ---------------------------------------------------------------------------------
 
-	// "your sister's birthday" when the occasion is someone's, else "a sympathy arrangement".
+	// "your sister's birthday" when the occasion is someone's, else "a sympathy
+	// arrangement".
 	private static String target(Occasion occasion, Optional<String> relation) {
 		if (occasion.personal() && relation.isPresent()) {
 			return "your " + relation.get() + "'s " + occasion.noun();

@@ -57,7 +57,8 @@ final class Tokenizer {
 		return pieces;
 	}
 
-	// The length of the longest prefix of UTF-8 bytes that does not end inside a character.
+	// The length of the longest prefix of UTF-8 bytes that does not end inside a
+	// character.
 	private static int completeLength(byte[] bytes) {
 		int end = bytes.length;
 		int start = end - 1;

@@ -15,8 +15,7 @@ import dev.callbacks.UsageTracker;
  * @param llmCalls model round trips (a tool call takes two)
  * @param cost USD, for priced models
  */
-public record TokenCounts(long promptTokens, long completionTokens, long totalTokens, long llmCalls,
-		BigDecimal cost) {
+public record TokenCounts(long promptTokens, long completionTokens, long totalTokens, long llmCalls, BigDecimal cost) {
 
 	/** Nothing counted. */
 	public static final TokenCounts ZERO = new TokenCounts(0, 0, 0, 0, BigDecimal.ZERO);

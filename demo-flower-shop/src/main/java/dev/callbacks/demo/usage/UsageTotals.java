@@ -9,8 +9,9 @@ import io.micrometer.core.instrument.search.Search;
 import org.springframework.stereotype.Component;
 
 /**
- * Everything the shop has used since it started, read from the starter's {@code llm.*} meters: the same numbers
- * {@code /actuator/metrics} shows, summed over models and clients.
+ * Everything the shop has used since it started, read from the starter's {@code llm.*}
+ * meters: the same numbers {@code /actuator/metrics} shows, summed over models and
+ * clients.
  */
 @Component
 public class UsageTotals {

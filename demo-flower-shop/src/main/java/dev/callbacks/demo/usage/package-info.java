@@ -1,6 +1,6 @@
 /**
- * Token counts as the demo reports them: of one request or turn (from a {@code UsageTracker}) and since start-up
- * (from the {@code llm.*} meters).
+ * Token counts as the demo reports them: of one request or turn (from a
+ * {@code UsageTracker}) and since start-up (from the {@code llm.*} meters).
  */
 @NullMarked
 package dev.callbacks.demo.usage;

@@ -33,9 +33,10 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * Chat with the shop, as one answer or streamed. Conversations are remembered (the last messages of each) under
- * their {@code conversationId}. Each answer comes with the usage of its request, read from the request's
- * {@link UsageTracker} that the starter opens and passes in.
+ * Chat with the shop, as one answer or streamed. Conversations are remembered (the last
+ * messages of each) under their {@code conversationId}. Each answer comes with the usage
+ * of its request, read from the request's {@link UsageTracker} that the starter opens and
+ * passes in.
  */
 @RestController
 @RequestMapping("/api")
@@ -53,8 +54,8 @@ public class ChatController {
 
 	private final ModelInfo modelInfo;
 
-	public ChatController(@Qualifier("shopChatClient") ChatClient chatClient, ChatMemory chatMemory,
-			UsageTotals totals, ChatModel chatModel) {
+	public ChatController(@Qualifier("shopChatClient") ChatClient chatClient, ChatMemory chatMemory, UsageTotals totals,
+			ChatModel chatModel) {
 		this.chatClient = chatClient;
 		this.memory = MessageChatMemoryAdvisor.builder(chatMemory).build();
 		this.totals = totals;
@@ -67,33 +68,44 @@ public class ChatController {
 		return this.modelInfo;
 	}
 
-	/** One answer: {@code {"message": "…", "conversationId": "…"}} in, the reply and this request's usage out. */
+	/**
+	 * One answer: {@code {"message": "…", "conversationId": "…"}} in, the reply and this
+	 * request's usage out.
+	 */
 	@PostMapping("/chat")
 	public Mono<ChatReply> chat(@RequestBody ChatRequest request, UsageTracker usage) {
 		String message = checkMessage(request.message());
 		String conversationId = conversationId(request.conversationId());
-		// call() blocks, so not on the event loop. The request's tracker lives in the Reactor context; automatic
-		// context propagation (spring.reactor.context-propagation=auto) makes it current on the worker thread.
+		// call() blocks, so not on the event loop. The request's tracker lives in the
+		// Reactor context; automatic context propagation
+		// (spring.reactor.context-propagation=auto) makes it current on the worker
+		// thread.
 		return Mono.fromCallable(() -> prompt(message, conversationId).call().chatResponse())
 			.subscribeOn(Schedulers.boundedElastic())
 			.map((response) -> new ChatReply(conversationId, text(response), model(response), TokenCounts.of(usage)));
 	}
 
-	/** The answer streamed as server-sent events: {@code token} events, then a {@code usage} event. */
+	/**
+	 * The answer streamed as server-sent events: {@code token} events, then a
+	 * {@code usage} event.
+	 */
 	@GetMapping(path = "/chat/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	public Flux<ServerSentEvent<Object>> stream(@RequestParam(required = false) @Nullable String message,
 			@RequestParam(required = false) @Nullable String conversationId, UsageTracker usage) {
 		String checked = checkMessage(message);
 		String id = conversationId(conversationId);
 		AtomicReference<String> model = new AtomicReference<>("");
-		// A stream needs no thread of its own: the starter finds the request's tracker in the Reactor context.
+		// A stream needs no thread of its own: the starter finds the request's tracker in
+		// the Reactor context.
 		Flux<ServerSentEvent<Object>> tokens = prompt(checked, id).stream().chatResponse().doOnNext((response) -> {
 			String name = model(response);
 			if (!name.isEmpty()) {
 				model.set(name);
 			}
-		}).map(ChatController::text).filter((text) -> !text.isEmpty()).map((text) -> event("token",
-				new StreamEvents.Token(text)));
+		})
+			.map(ChatController::text)
+			.filter((text) -> !text.isEmpty())
+			.map((text) -> event("token", new StreamEvents.Token(text)));
 		// Deferred: read when the stream has ended, so it holds the final usage.
 		Mono<ServerSentEvent<Object>> usageEvent = Mono.fromSupplier(() -> event("usage",
 				new StreamEvents.Usage(id, model.get(), TokenCounts.of(usage), this.totals.snapshot())));

@@ -33,8 +33,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The lesson's experiments: the three-turn conversation with chat memory (one kind, or all three for the memory
- * report) and concurrent requests counted by one tracker (the lesson's {@code asyncio.gather}).
+ * The lesson's experiments: the three-turn conversation with chat memory (one kind, or
+ * all three for the memory report) and concurrent requests counted by one tracker (the
+ * lesson's {@code asyncio.gather}).
  */
 @RestController
 @RequestMapping("/api")
@@ -59,7 +60,10 @@ public class LessonController {
 		this.prices = prices;
 	}
 
-	/** The three turns under one kind of memory ({@code buffer}, {@code window}, {@code summary}). */
+	/**
+	 * The three turns under one kind of memory ({@code buffer}, {@code window},
+	 * {@code summary}).
+	 */
 	@PostMapping("/conversation")
 	public Mono<ConversationReport> conversation(@RequestParam(defaultValue = "buffer") String memory) {
 		MemoryKind kind = memoryKind(memory);
@@ -80,9 +84,10 @@ public class LessonController {
 	}
 
 	/**
-	 * {@code n} streamed requests at once, all inside one {@link UsageTracker}; each part's usage is added up from
-	 * its own end events, so the tracker's total can be checked against their sum. The tracker counts into the
-	 * request's tracker too (its parent), so the {@code LLM-Usage} header shows the same total.
+	 * {@code n} streamed requests at once, all inside one {@link UsageTracker}; each
+	 * part's usage is added up from its own end events, so the tracker's total can be
+	 * checked against their sum. The tracker counts into the request's tracker too (its
+	 * parent), so the {@code LLM-Usage} header shows the same total.
 	 */
 	@PostMapping("/concurrent")
 	public Mono<ConcurrentReport> concurrent(@RequestParam(defaultValue = "3") int n, UsageTracker requestUsage) {
@@ -106,7 +111,8 @@ public class LessonController {
 		PartUsage usage = new PartUsage(this.prices);
 		return this.chatClient.prompt()
 			.user(CONCURRENT_QUESTION)
-			// A request-level handler, for this part only (LangChain's request callbacks).
+			// A request-level handler, for this part only (LangChain's request
+			// callbacks).
 			.advisors(Callbacks.handlers(usage).tags("concurrent"))
 			.stream()
 			.content()
@@ -123,15 +129,15 @@ public class LessonController {
 		}
 	}
 
-	// ChatClient.call() blocks: run it where blocking is allowed. Automatic context propagation carries the
-	// request's tracker to the worker thread.
+	// ChatClient.call() blocks: run it where blocking is allowed. Automatic context
+	// propagation carries the request's tracker to the worker thread.
 	private static <T> Mono<T> blocking(Callable<T> work) {
 		return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
 	}
 
 	/**
-	 * Adds up the usage of one request's model calls from their end events, priced with the starter's price table
-	 * (the same one the trackers use).
+	 * Adds up the usage of one request's model calls from their end events, priced with
+	 * the starter's price table (the same one the trackers use).
 	 */
 	static final class PartUsage implements CallbackHandler {
 

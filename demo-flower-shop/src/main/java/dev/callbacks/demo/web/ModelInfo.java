@@ -8,7 +8,8 @@ import org.springframework.ai.chat.model.ChatModel;
  * Which model answers.
  *
  * @param model the model name the client asks for
- * @param offline whether it is the built-in, rule-based flower-catalogue model rather than an LLM
+ * @param offline whether it is the built-in, rule-based flower-catalogue model rather
+ * than an LLM
  * @param description one sentence for people
  */
 public record ModelInfo(String model, boolean offline, String description) {

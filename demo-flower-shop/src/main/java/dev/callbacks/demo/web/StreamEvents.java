@@ -3,8 +3,8 @@ package dev.callbacks.demo.web;
 import dev.callbacks.demo.usage.TokenCounts;
 
 /**
- * What {@code GET /api/chat/stream} sends: {@code token} events, then one {@code usage} event (or a {@code failure}
- * event).
+ * What {@code GET /api/chat/stream} sends: {@code token} events, then one {@code usage}
+ * event (or a {@code failure} event).
  */
 public final class StreamEvents {
 
@@ -12,7 +12,8 @@ public final class StreamEvents {
 	}
 
 	/**
-	 * A streamed piece of the answer. JSON, so that leading spaces and line breaks survive SSE.
+	 * A streamed piece of the answer. JSON, so that leading spaces and line breaks
+	 * survive SSE.
 	 *
 	 * @param text the piece of text
 	 */
@@ -25,7 +26,8 @@ public final class StreamEvents {
 	 * @param conversationId the conversation, to continue it
 	 * @param model the model that answered
 	 * @param request this request's tokens, model calls and cost
-	 * @param totals all requests' tokens, model calls and cost since start-up, from the {@code llm.*} meters
+	 * @param totals all requests' tokens, model calls and cost since start-up, from the
+	 * {@code llm.*} meters
 	 */
 	public record Usage(String conversationId, String model, TokenCounts request, TokenCounts totals) {
 	}

@@ -33,9 +33,10 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The demo with an OpenAI key: Spring AI's real OpenAI client (and the OpenAI SDK under it) talking to a local
- * server that speaks the OpenAI wire format. The key alone selects OpenAI ({@link ChatModelSelection}); the base
- * URL points the client at the local server.
+ * The demo with an OpenAI key: Spring AI's real OpenAI client (and the OpenAI SDK under
+ * it) talking to a local server that speaks the OpenAI wire format. The key alone selects
+ * OpenAI ({@link ChatModelSelection}); the base URL points the client at the local
+ * server.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.ai.openai.api-key=test", "spring.ai.openai.max-retries=0",
@@ -68,8 +69,14 @@ class OpenAiPathTests {
 		assertThat(this.context.getBean(ChatModel.class)).isInstanceOf(OpenAiChatModel.class);
 		assertThat(this.context.getBeansOfType(FlowerCatalogChatModel.class)).isEmpty();
 
-		ModelInfo info = this.client.get().uri("/api/info").exchange().expectStatus().isOk()
-			.expectBody(ModelInfo.class).returnResult().getResponseBody();
+		ModelInfo info = this.client.get()
+			.uri("/api/info")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(ModelInfo.class)
+			.returnResult()
+			.getResponseBody();
 		assertThat(info.offline()).isFalse();
 		assertThat(info.model()).isEqualTo("gpt-4o-mini");
 	}
@@ -93,7 +100,8 @@ class OpenAiPathTests {
 
 		assertThat(reply.reply()).isEqualTo(OpenAiProtocolServer.ANSWER);
 		assertThat(reply.model()).isEqualTo(OpenAiProtocolServer.RESPONSE_MODEL);
-		// Exactly what the server reported; priced from the starter's table (gpt-4o-mini: 0.15 / 0.60 per 1M).
+		// Exactly what the server reported; priced from the starter's table (gpt-4o-mini:
+		// 0.15 / 0.60 per 1M).
 		assertThat(reply.usage()).isEqualTo(new TokenCounts(42, 11, 53, 1, new BigDecimal("0.0000129")));
 
 		List<OpenAiProtocolServer.RecordedCompletion> requests = server.requests();

@@ -18,11 +18,13 @@ import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * A local server that answers the OpenAI Chat Completions wire format with one fixed answer, so that the demo can
- * be tested with Spring AI's real OpenAI client and no network. Like OpenAI, a request with {@code "stream": true}
- * gets server-sent events (a role chunk, one chunk per word, a chunk with the finish reason, then, when
- * {@code stream_options.include_usage} is asked for, a usage-only chunk with {@code "choices": []}, and
- * {@code data: [DONE]}); any other request gets one JSON completion with its usage.
+ * A local server that answers the OpenAI Chat Completions wire format with one fixed
+ * answer, so that the demo can be tested with Spring AI's real OpenAI client and no
+ * network. Like OpenAI, a request with {@code "stream": true} gets server-sent events (a
+ * role chunk, one chunk per word, a chunk with the finish reason, then, when
+ * {@code stream_options.include_usage} is asked for, a usage-only chunk with
+ * {@code "choices": []}, and {@code data: [DONE]}); any other request gets one JSON
+ * completion with its usage.
  */
 final class OpenAiProtocolServer implements AutoCloseable {
 
@@ -60,7 +62,10 @@ final class OpenAiProtocolServer implements AutoCloseable {
 		}
 	}
 
-	/** The base URL for {@code spring.ai.openai.base-url}; the SDK appends {@code /chat/completions}. */
+	/**
+	 * The base URL for {@code spring.ai.openai.base-url}; the SDK appends
+	 * {@code /chat/completions}.
+	 */
 	String baseUrl() {
 		return "http://127.0.0.1:" + this.server.getPort() + "/v1";
 	}
@@ -171,12 +176,15 @@ final class OpenAiProtocolServer implements AutoCloseable {
 		}
 
 		List<String> toolNames() {
-			return this.body.path("tools").valueStream().map((tool) -> tool.path("function").path("name").asString(""))
+			return this.body.path("tools")
+				.valueStream()
+				.map((tool) -> tool.path("function").path("name").asString(""))
 				.toList();
 		}
 
 		String systemPrompt() {
-			return this.body.path("messages").valueStream()
+			return this.body.path("messages")
+				.valueStream()
 				.filter((message) -> message.path("role").asString("").equals("system"))
 				.map((message) -> message.path("content").asString(""))
 				.findFirst()

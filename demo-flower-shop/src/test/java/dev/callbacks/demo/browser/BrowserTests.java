@@ -33,20 +33,25 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * The web pages in a real browser: Debian's headless Chromium, driven through its chromedriver by Selenium.
- * Skipped when Chromium or chromedriver is missing, unless {@code CI=true}, where it fails instead ({@code .ci/run}
- * installs them). They are looked up on the {@code PATH} (and in {@code /usr/bin}, {@code /usr/lib/chromium}), or
- * named by {@code CHROMIUM_BIN} and {@code CHROMEDRIVER_BIN}. Screenshots go to {@code target/screenshots/}.
+ * The web pages in a real browser: Debian's headless Chromium, driven through its
+ * chromedriver by Selenium. Skipped when Chromium or chromedriver is missing, unless
+ * {@code CI=true}, where it fails instead ({@code .ci/run} installs them). They are
+ * looked up on the {@code PATH} (and in {@code /usr/bin}, {@code /usr/lib/chromium}), or
+ * named by {@code CHROMIUM_BIN} and {@code CHROMEDRIVER_BIN}. Screenshots go to
+ * {@code target/screenshots/}.
  */
 @OfflineShopTest
 class BrowserTests {
 
 	private static final Path SCREENSHOTS = Path.of("target", "screenshots");
 
-	// Selenium 4.37 knows no DevTools protocol of Chromium 150 and says so; plain WebDriver needs none. Kept in
-	// fields: java.util.logging holds loggers weakly, and a collected one forgets its level.
-	private static final List<Logger> QUIET = Stream.of("org.openqa.selenium.devtools.CdpVersionFinder",
-			"org.openqa.selenium.chromium.ChromiumDriver").map(Logger::getLogger).toList();
+	// Selenium 4.37 knows no DevTools protocol of Chromium 150 and says so; plain
+	// WebDriver needs none. Kept in fields: java.util.logging holds loggers weakly, and a
+	// collected one forgets its level.
+	private static final List<Logger> QUIET = Stream
+		.of("org.openqa.selenium.devtools.CdpVersionFinder", "org.openqa.selenium.chromium.ChromiumDriver")
+		.map(Logger::getLogger)
+		.toList();
 
 	private static WebDriver driver;
 
@@ -77,7 +82,8 @@ class BrowserTests {
 		options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 				"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
 				"--user-data-dir=" + profile, "--window-size=1280,1000");
-		// The driver is given explicitly, so Selenium Manager (which would download one) is not used.
+		// The driver is given explicitly, so Selenium Manager (which would download one)
+		// is not used.
 		ChromeDriverService service = new ChromeDriverService.Builder()
 			.usingDriverExecutable(chromedriver.get().toFile())
 			.usingAnyFreePort()
@@ -150,7 +156,8 @@ class BrowserTests {
 		Files.write(SCREENSHOTS.resolve(name), png);
 	}
 
-	// The file an environment variable names, else the first of the names on the PATH or in Debian's folders.
+	// The file an environment variable names, else the first of the names on the PATH or
+	// in Debian's folders.
 	private static Optional<Path> executable(String variable, String... names) {
 		String given = System.getenv(variable);
 		if (given != null && !given.isBlank()) {

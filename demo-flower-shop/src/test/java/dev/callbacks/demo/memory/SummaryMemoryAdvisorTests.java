@@ -36,8 +36,8 @@ class SummaryMemoryAdvisorTests {
 			.toList();
 
 		assertThat(answers.get(2)).contains("birthday bouquet for your sister").contains("she likes pink roses");
-		assertThat(this.advisor.summary("called")).hasValue(
-				"The customer needs a birthday bouquet for their sister, for tomorrow. She likes pink roses.");
+		assertThat(this.advisor.summary("called"))
+			.hasValue("The customer needs a birthday bouquet for their sister, for tomorrow. She likes pink roses.");
 		assertThat(this.advisor.summary("someone-else")).isEmpty();
 	}
 
@@ -54,8 +54,8 @@ class SummaryMemoryAdvisorTests {
 			.toList();
 
 		assertThat(answers.get(2)).contains("birthday bouquet for your sister").contains("she likes pink roses");
-		assertThat(this.advisor.summary("streamed")).hasValueSatisfying(
-				(summary) -> assertThat(summary).endsWith("She likes pink roses."));
+		assertThat(this.advisor.summary("streamed"))
+			.hasValueSatisfying((summary) -> assertThat(summary).endsWith("She likes pink roses."));
 	}
 
 	@Test

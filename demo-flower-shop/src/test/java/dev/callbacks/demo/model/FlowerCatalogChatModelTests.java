@@ -116,16 +116,18 @@ class FlowerCatalogChatModelTests {
 				Human: She likes pink roses, the colour is pink.
 				AI: Pink roses are a lovely choice.""");
 
-		String answer = text(this.model.call(new Prompt(List.of(system, new UserMessage("Do you remember why I came?")))));
+		String answer = text(
+				this.model.call(new Prompt(List.of(system, new UserMessage("Do you remember why I came?")))));
 
 		assertThat(answer).contains("birthday bouquet for your sister").contains("pink roses");
 	}
 
 	@Test
 	void streamsOneChunkPerTokenThenUsage() {
-		Prompt prompt = new Prompt(List.of(new UserMessage("My sister's birthday is tomorrow and I need a birthday bouquet."),
-				new AssistantMessage("Does she have a favourite colour?"),
-				new UserMessage("She likes pink roses, the colour is pink.")));
+		Prompt prompt = new Prompt(
+				List.of(new UserMessage("My sister's birthday is tomorrow and I need a birthday bouquet."),
+						new AssistantMessage("Does she have a favourite colour?"),
+						new UserMessage("She likes pink roses, the colour is pink.")));
 		ChatResponse called = this.model.call(prompt);
 
 		List<ChatResponse> chunks = this.model.stream(prompt).collectList().block();
@@ -203,7 +205,8 @@ class FlowerCatalogChatModelTests {
 
 		assertThat(response.hasToolCalls()).isFalse();
 		assertThat(text(response)).contains("freesias are sold out");
-		// The tool round's payloads are part of the prompt, as a real model is billed for them.
+		// The tool round's payloads are part of the prompt, as a real model is billed for
+		// them.
 		int expected = 3 + (3 + O200K.countTokensOrdinary("Are freesias available?"))
 				+ (3 + O200K.countTokensOrdinary("checkStock") + O200K.countTokensOrdinary("{\"flower\":\"freesia\"}"))
 				+ (3 + O200K.countTokensOrdinary("{\"flower\":\"Freesia\",\"known\":true,\"stemsInStock\":0}"));
@@ -311,8 +314,7 @@ class FlowerCatalogChatModelTests {
 
 	private static String text(ChatResponse response) {
 		Generation generation = response.getResult();
-		return (generation != null && generation.getOutput().getText() != null) ? generation.getOutput().getText()
-				: "";
+		return (generation != null && generation.getOutput().getText() != null) ? generation.getOutput().getText() : "";
 	}
 
 	/** Counts the model calls a ChatClient makes. */

@@ -13,8 +13,8 @@ import org.springframework.ai.chat.prompt.Prompt;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The offline model's rule for summary memory: it writes summaries when asked, and reads them back from the system
- * prompt.
+ * The offline model's rule for summary memory: it writes summaries when asked, and reads
+ * them back from the system prompt.
  */
 class SummaryRuleTests {
 
@@ -51,8 +51,8 @@ class SummaryRuleTests {
 
 				New summary:""");
 
-		assertThat(summary).isEqualTo(
-				"The customer needs a birthday bouquet for their sister, for tomorrow. She likes pink roses.");
+		assertThat(summary)
+			.isEqualTo("The customer needs a birthday bouquet for their sister, for tomorrow. She likes pink roses.");
 	}
 
 	@Test

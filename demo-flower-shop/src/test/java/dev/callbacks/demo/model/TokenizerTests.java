@@ -26,8 +26,9 @@ class TokenizerTests {
 	}
 
 	@ParameterizedTest
-	@ValueSource(strings = { "I'm back \u2014 do you remember?", "\u6211\u59d0\u59d0\u660e\u5929\u8981\u8fc7\u751f\u65e5",
-			"Roses \uD83C\uDF39 and tulips \uD83C\uDF37", "<|endoftext|> is plain text here", "" })
+	@ValueSource(
+			strings = { "I'm back \u2014 do you remember?", "\u6211\u59d0\u59d0\u660e\u5929\u8981\u8fc7\u751f\u65e5",
+					"Roses \uD83C\uDF39 and tulips \uD83C\uDF37", "<|endoftext|> is plain text here", "" })
 	void piecesConcatenateToTheTextEvenInsideMultiByteCharacters(String text) {
 		assertThat(String.join("", Tokenizer.split(text))).isEqualTo(text);
 		assertThat(Tokenizer.split(text)).hasSizeLessThanOrEqualTo(O200K.countTokensOrdinary(text))

@@ -16,7 +16,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The actuator endpoints the demo exposes, and the starter's {@code llm.*} meters in them after a chat.
+ * The actuator endpoints the demo exposes, and the starter's {@code llm.*} meters in them
+ * after a chat.
  */
 @OfflineShopTest
 class ActuatorTests {
@@ -37,8 +38,14 @@ class ActuatorTests {
 
 	@Test
 	void healthIsUp() {
-		this.client.get().uri("/actuator/health").exchange().expectStatus().isOk().expectBody()
-			.jsonPath("$.status").isEqualTo("UP");
+		this.client.get()
+			.uri("/actuator/health")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo("UP");
 	}
 
 	@Test
@@ -67,7 +74,8 @@ class ActuatorTests {
 			.returnResult()
 			.getResponseBody();
 
-		assertThat(scrape).contains("llm_tokens_total{client=\"flower_shop\",model=\"flower-catalog-1\",type=\"input\"}",
+		assertThat(scrape).contains(
+				"llm_tokens_total{client=\"flower_shop\",model=\"flower-catalog-1\",type=\"input\"}",
 				"llm_requests_total{client=\"flower_shop\",model=\"flower-catalog-1\",outcome=\"success\"}",
 				"llm_cost_USD_total{", "llm_http_request_tokens_count{uri=\"/api/chat\"}");
 	}
@@ -76,8 +84,14 @@ class ActuatorTests {
 	void usageTotalsComeFromTheMeters() {
 		Map<String, Object> tokens = metric("llm.tokens");
 
-		this.client.get().uri("/api/usage").exchange().expectStatus().isOk().expectBody()
-			.jsonPath("$.totalTokens").isEqualTo((long) measurement(tokens));
+		this.client.get()
+			.uri("/api/usage")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody()
+			.jsonPath("$.totalTokens")
+			.isEqualTo((long) measurement(tokens));
 	}
 
 	private Map<String, Object> metric(String name) {

@@ -28,7 +28,8 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code POST /api/chat} and {@code GET /api/chat/stream}, end to end with the offline model.
+ * {@code POST /api/chat} and {@code GET /api/chat/stream}, end to end with the offline
+ * model.
  */
 @OfflineShopTest
 @ExtendWith(OutputCaptureExtension.class)
@@ -59,7 +60,8 @@ class ChatApiTests {
 		assertThat(usage.llmCalls()).isOne();
 		// Priced in application.properties at 0.15 / 0.60 USD per million tokens.
 		assertThat(usage.cost()).isPositive();
-		// The tracker the controller read is the request's own: the header the starter writes agrees.
+		// The tracker the controller read is the request's own: the header the starter
+		// writes agrees.
 		UsageHeader.parse(result.getResponseHeaders().getFirst("LLM-Usage")).assertMatches(usage);
 	}
 
@@ -114,7 +116,8 @@ class ChatApiTests {
 		assertThat(last.event()).isEqualTo("usage");
 		StreamEvents.Usage usage = read(last.data(), StreamEvents.Usage.class);
 		assertThat(usage.model()).isEqualTo(FlowerCatalogChatModel.MODEL);
-		// The offline model streams one token per chunk, and reports the usage in a last chunk.
+		// The offline model streams one token per chunk, and reports the usage in a last
+		// chunk.
 		assertThat(usage.request().completionTokens()).isEqualTo(tokens.size());
 		assertThat(usage.request().totalTokens())
 			.isEqualTo(usage.request().promptTokens() + usage.request().completionTokens());
@@ -125,8 +128,14 @@ class ChatApiTests {
 
 	@Test
 	void infoSaysTheOfflineModelAnswers() {
-		ModelInfo info = this.client.get().uri("/api/info").exchange().expectStatus().isOk()
-			.expectBody(ModelInfo.class).returnResult().getResponseBody();
+		ModelInfo info = this.client.get()
+			.uri("/api/info")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(ModelInfo.class)
+			.returnResult()
+			.getResponseBody();
 
 		assertThat(info.model()).isEqualTo(FlowerCatalogChatModel.MODEL);
 		assertThat(info.offline()).isTrue();
@@ -142,11 +151,13 @@ class ChatApiTests {
 	void theLessonsHandlersPrintAndTheFileHandlerWrites(CapturedOutput output) throws Exception {
 		stream("Do you have tulips in stock?");
 
-		// The sync handler prints each token, the async one its two steps before and after each model call.
+		// The sync handler prints each token, the async one its two steps before and
+		// after each model call.
 		assertThat(output).contains("[flower data] token: \"Good\"", "[flower data] token: \" tul");
 		assertThat(output).contains("] Fetching flower data...", "] Flower data fetched. Preparing suggestions...",
 				"] Tidying up the flower suggestions...", "] Thank-you note sent. Have a lovely day!");
-		// callbacks.verbose=true and callbacks.file.path: the built-in stdout and file handlers.
+		// callbacks.verbose=true and callbacks.file.path: the built-in stdout and file
+		// handlers.
 		assertThat(this.context.getBeansOfType(StdOutCallbackHandler.class)).hasSize(1);
 		assertThat(Files.readString(Path.of(OfflineShopTest.OUTPUT_LOG))).contains("chain_start name=flower_shop",
 				"llm_start model=flower-catalog-1", "tool_start tool=checkStock", "llm_end model=flower-catalog-1",

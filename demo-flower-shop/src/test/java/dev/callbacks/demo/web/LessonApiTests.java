@@ -16,8 +16,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The lesson's experiments: {@code POST /api/conversation}, {@code GET /api/memory-report} and
- * {@code POST /api/concurrent}, end to end with the offline model.
+ * The lesson's experiments: {@code POST /api/conversation},
+ * {@code GET /api/memory-report} and {@code POST /api/concurrent}, end to end with the
+ * offline model.
  */
 @OfflineShopTest
 class LessonApiTests {
@@ -43,8 +44,8 @@ class LessonApiTests {
 		assertThat(report.turns()).extracting(TurnReport::memory)
 			.containsExactly("2 messages", "4 messages", "6 messages");
 		assertThat(report.total()).isEqualTo(sum(report.turns()));
-		// The turns' trackers sit inside the request's tracker (carried to the worker thread by context
-		// propagation), so the request counted exactly the same.
+		// The turns' trackers sit inside the request's tracker (carried to the worker
+		// thread by context propagation), so the request counted exactly the same.
 		UsageHeader.parse(result.getResponseHeaders().getFirst("LLM-Usage")).assertMatches(report.total());
 	}
 
@@ -132,8 +133,9 @@ class LessonApiTests {
 		int n = 6;
 		ConcurrentReport report = concurrent(n).getResponseBody();
 
-		// Each request waits twice for the async handler (start and end). One after the other that is at least
-		// n * 2 * delay; the handler's waits are timers, so the requests overlap.
+		// Each request waits twice for the async handler (start and end). One after the
+		// other that is at least n * 2 * delay; the handler's waits are timers, so the
+		// requests overlap.
 		assertThat(report.parts()).hasSize(n);
 		assertThat(report.elapsedMillis()).isLessThan(n * 2 * OfflineShopTest.ASYNC_HANDLER_DELAY_MILLIS);
 	}

@@ -23,8 +23,8 @@ record UsageHeader(long prompt, long completion, long total) {
 	}
 
 	void assertMatches(TokenCounts counts) {
-		assertThat(this).isEqualTo(
-				new UsageHeader(counts.promptTokens(), counts.completionTokens(), counts.totalTokens()));
+		assertThat(this)
+			.isEqualTo(new UsageHeader(counts.promptTokens(), counts.completionTokens(), counts.totalTokens()));
 	}
 
 }
