@@ -198,6 +198,7 @@ public final class ChainRun extends Run {
 	}
 
 	/** Delivers the chain error. */
+	@Override
 	public Mono<Void> error(Throwable error) {
 		if (!finish() || !listens(EventKind.CHAIN_ERROR)) {
 			return Mono.empty();

@@ -217,6 +217,7 @@ public final class LlmRun extends Run {
 	}
 
 	/** Delivers the LLM error; usage already reported in the round still counts. */
+	@Override
 	public Mono<Void> error(Throwable error) {
 		if (!finish()) {
 			return Mono.empty();
@@ -234,11 +235,6 @@ public final class LlmRun extends Run {
 	 */
 	public void cancel() {
 		detach(cancelled("The subscriber cancelled the stream of " + this.name));
-	}
-
-	@Override
-	Mono<Void> cancelled(String reason) {
-		return error(new RunCancelledException(reason));
 	}
 
 	private String answeringModel(@Nullable ChatResponseMetadata metadata) {

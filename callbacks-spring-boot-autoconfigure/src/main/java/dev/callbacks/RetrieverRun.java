@@ -35,11 +35,6 @@ public final class RetrieverRun extends Run {
 		this.chain.childFinished(this);
 	}
 
-	@Override
-	Mono<Void> cancelled(String reason) {
-		return error(new RunCancelledException(reason));
-	}
-
 	/** Delivers the retriever start with the query. */
 	public Mono<Void> start() {
 		if (!listens(EventKind.RETRIEVER_START)) {
@@ -59,6 +54,7 @@ public final class RetrieverRun extends Run {
 	}
 
 	/** Delivers the retriever error. */
+	@Override
 	public Mono<Void> error(Throwable error) {
 		if (!finish() || !listens(EventKind.RETRIEVER_ERROR)) {
 			return Mono.empty();

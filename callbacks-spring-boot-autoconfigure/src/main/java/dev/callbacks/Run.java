@@ -125,11 +125,32 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 		return (pending != null) ? pending : Mono.empty();
 	}
 
+	/** Delivers the run's error event (nothing if the run has already ended). */
+	public abstract Mono<Void> error(Throwable error);
+
+	/**
+	 * For blocking callers that are about to rethrow {@code error}: delivers the error
+	 * event and waits for async handlers. A raising handler's own failure is added to
+	 * {@code error} as suppressed: the call's error is what the caller needs to see.
+	 */
+	public final void failed(Throwable error) {
+		try {
+			CallbackManager.await(error(error));
+		}
+		catch (RuntimeException handlerError) {
+			if (handlerError != error) {
+				error.addSuppressed(handlerError);
+			}
+		}
+	}
+
 	/**
 	 * Ends the run as cancelled; what is left pending for async handlers is not awaited
 	 * by anyone.
 	 */
-	abstract Mono<Void> cancelled(String reason);
+	Mono<Void> cancelled(String reason) {
+		return error(new RunCancelledException(reason));
+	}
 
 	/** The run the current thread works for, if any. */
 	public static @Nullable Run current() {

@@ -32,11 +32,6 @@ public final class ToolRun extends Run {
 		this.chain.childFinished(this);
 	}
 
-	@Override
-	Mono<Void> cancelled(String reason) {
-		return error(new RunCancelledException(reason));
-	}
-
 	/** Delivers the tool start with the model's arguments. */
 	public Mono<Void> start() {
 		if (!listens(EventKind.TOOL_START)) {
@@ -56,6 +51,7 @@ public final class ToolRun extends Run {
 	}
 
 	/** Delivers the tool error. */
+	@Override
 	public Mono<Void> error(Throwable error) {
 		if (!finish() || !listens(EventKind.TOOL_ERROR)) {
 			return Mono.empty();

@@ -56,12 +56,7 @@ final class CallbackToolCallback implements ToolCallback {
 			output = this.delegate.call(toolInput, toolContext);
 		}
 		catch (RuntimeException | Error ex) {
-			try {
-				CallbackManager.await(run.error(ex));
-			}
-			catch (RuntimeException handlerError) {
-				ex.addSuppressed(handlerError);
-			}
+			run.failed(ex);
 			throw ex;
 		}
 		CallbackManager.await(run.end((output != null) ? output : ""));

@@ -120,12 +120,7 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			response = chain.nextCall(inner);
 		}
 		catch (RuntimeException | Error ex) {
-			try {
-				CallbackManager.await(run.error(ex));
-			}
-			catch (RuntimeException handlerError) {
-				ex.addSuppressed(handlerError);
-			}
+			run.failed(ex);
 			throw ex;
 		}
 		CallbackManager.await(run.end(run.wantsOutput() ? textOf(response.chatResponse()) : null));

@@ -65,12 +65,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			response = chain.nextCall(request);
 		}
 		catch (RuntimeException | Error ex) {
-			try {
-				CallbackManager.await(run.error(ex));
-			}
-			catch (RuntimeException handlerError) {
-				ex.addSuppressed(handlerError);
-			}
+			run.failed(ex);
 			throw ex;
 		}
 		ChatResponse chatResponse = response.chatResponse();

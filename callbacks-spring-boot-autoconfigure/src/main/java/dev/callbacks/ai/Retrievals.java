@@ -51,12 +51,7 @@ public final class Retrievals {
 			documents = retrieval.get();
 		}
 		catch (RuntimeException | Error ex) {
-			try {
-				CallbackManager.await(run.error(ex));
-			}
-			catch (RuntimeException handlerError) {
-				ex.addSuppressed(handlerError);
-			}
+			run.failed(ex);
 			throw ex;
 		}
 		CallbackManager.await(run.end((documents != null) ? documents : List.of()));
