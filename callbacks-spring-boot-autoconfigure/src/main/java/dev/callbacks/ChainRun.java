@@ -27,8 +27,6 @@ public final class ChainRun extends Run {
 
 	private final UsageTracker @Nullable [] trackers;
 
-	private final boolean streaming;
-
 	// The round in progress, so that a cancel ends it before the chain (children end
 	// before parents).
 	private volatile @Nullable LlmRun activeLlmRun;
@@ -49,7 +47,6 @@ public final class ChainRun extends Run {
 			Map<String, Object> metadata, UsageTracker @Nullable [] trackers, boolean streaming, Object startedBy) {
 		super(manager, handlers, parentId, name, tags, metadata, streaming);
 		this.trackers = trackers;
-		this.streaming = streaming;
 		this.startedBy = startedBy;
 	}
 
@@ -68,7 +65,7 @@ public final class ChainRun extends Run {
 
 	/** Whether this is the run of a {@code stream()}. */
 	public boolean isStreaming() {
-		return this.streaming;
+		return this.reactive;
 	}
 
 	/**

@@ -54,8 +54,6 @@ enum EventKind {
 
 	}
 
-	static final int ALL = (1 << values().length) - 1;
-
 	final String methodName;
 
 	final Category category;

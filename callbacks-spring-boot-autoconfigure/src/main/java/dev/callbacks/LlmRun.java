@@ -38,8 +38,6 @@ public final class LlmRun extends Run {
 
 	private final String requestedModel;
 
-	private final boolean streaming;
-
 	private final long startNanos;
 
 	// When the model was called: after the start handlers, so that time to first token is
@@ -75,7 +73,6 @@ public final class LlmRun extends Run {
 		this.chain = chain;
 		this.messages = messages;
 		this.requestedModel = requestedModel;
-		this.streaming = streaming;
 		this.startedBy = startedBy;
 		this.startNanos = System.nanoTime();
 		this.modelCalledNanos = this.startNanos;
@@ -108,7 +105,7 @@ public final class LlmRun extends Run {
 			return Mono.empty();
 		}
 		return emit(EventKind.CHAT_MODEL_START, new ChatModelStartEvent(this.id, this.parentId, this.name, this.tags,
-				this.metadata, this.messages, this.requestedModel, this.streaming));
+				this.metadata, this.messages, this.requestedModel, this.reactive));
 	}
 
 	/** Marks the moment the model is called, once the start event has been delivered. */
@@ -282,7 +279,7 @@ public final class LlmRun extends Run {
 		}
 		if (observed) {
 			long now = System.nanoTime();
-			this.manager.observe(new LlmRunRecord(this.chain.name, model, roundUsage, cost, success, this.streaming,
+			this.manager.observe(new LlmRunRecord(this.chain.name, model, roundUsage, cost, success, this.reactive,
 					now - this.startNanos,
 					(this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1, this.metadata));
 		}
