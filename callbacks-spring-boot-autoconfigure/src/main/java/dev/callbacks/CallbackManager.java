@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
 import dev.callbacks.event.CallbackEvent;
+import dev.callbacks.usage.ModelPrices;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -11,6 +11,7 @@ import java.util.UUID;
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;
 import dev.callbacks.event.ChainStartEvent;
+import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

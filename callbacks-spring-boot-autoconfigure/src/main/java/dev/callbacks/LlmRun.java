@@ -8,6 +8,7 @@ import dev.callbacks.event.ChatModelStartEvent;
 import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.event.LlmErrorEvent;
 import dev.callbacks.event.LlmNewTokenEvent;
+import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 

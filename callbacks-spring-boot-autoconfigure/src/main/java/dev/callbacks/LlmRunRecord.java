@@ -3,6 +3,8 @@ package dev.callbacks;
 import java.math.BigDecimal;
 import java.util.Map;
 
+import dev.callbacks.usage.TokenUsage;
+
 import org.jspecify.annotations.Nullable;
 
 /**

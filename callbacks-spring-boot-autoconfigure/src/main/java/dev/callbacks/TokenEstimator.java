@@ -2,6 +2,8 @@ package dev.callbacks;
 
 import java.util.List;
 
+import dev.callbacks.usage.TokenUsage;
+
 import com.knuddels.jtokkit.Encodings;
 import com.knuddels.jtokkit.api.Encoding;
 import com.knuddels.jtokkit.api.EncodingRegistry;

@@ -8,6 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.callbacks.usage.TokenUsage;
+
 import org.jspecify.annotations.Nullable;
 
 /**

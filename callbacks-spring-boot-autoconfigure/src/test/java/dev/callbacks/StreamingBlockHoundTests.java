@@ -14,6 +14,7 @@ import dev.callbacks.metrics.MicrometerCallbackObserver;
 import dev.callbacks.test.RecordingHandler;
 import dev.callbacks.test.ScriptedChatModel;
 import dev.callbacks.test.ScriptedChatModel.Reply;
+import dev.callbacks.usage.ModelPrices;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;

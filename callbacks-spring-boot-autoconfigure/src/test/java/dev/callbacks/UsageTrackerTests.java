@@ -9,6 +9,8 @@ import java.util.concurrent.Future;
 
 import dev.callbacks.test.ScriptedChatModel;
 import dev.callbacks.test.ScriptedChatModel.Reply;
+import dev.callbacks.usage.TokenUsage;
+import dev.callbacks.usage.ModelPrices;
 import io.micrometer.context.ContextExecutorService;
 import io.micrometer.context.ContextSnapshotFactory;
 import org.junit.jupiter.api.Test;

@@ -2,7 +2,7 @@ package dev.callbacks.ai;
 
 import java.util.Map;
 
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.ai.chat.metadata.ChatResponseMetadata;

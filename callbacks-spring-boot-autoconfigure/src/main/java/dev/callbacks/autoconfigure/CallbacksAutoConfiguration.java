@@ -9,7 +9,7 @@ import java.util.Map;
 import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.CallbackObserver;
-import dev.callbacks.ModelPrices;
+import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.ai.CallbackAdvisors;
 import dev.callbacks.ai.RetrievalInterceptor;
 import dev.callbacks.handlers.FileCallbackHandler;

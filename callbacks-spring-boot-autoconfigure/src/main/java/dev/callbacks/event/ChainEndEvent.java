@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
 /**

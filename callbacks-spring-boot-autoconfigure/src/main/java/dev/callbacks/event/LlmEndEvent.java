@@ -1,6 +1,6 @@
 package dev.callbacks.event;
 
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import org.springframework.ai.chat.model.ChatResponse;
 
 import java.util.List;

@@ -3,7 +3,7 @@ package dev.callbacks.handlers;
 import java.util.List;
 import java.util.Map;
 
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.event.CallbackEvent;
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;

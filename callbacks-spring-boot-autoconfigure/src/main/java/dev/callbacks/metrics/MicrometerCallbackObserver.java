@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.LlmRunRecord;
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;

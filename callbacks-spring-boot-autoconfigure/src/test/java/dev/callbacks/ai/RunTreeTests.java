@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.UUID;
 
 import dev.callbacks.Callbacks;
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;

@@ -3,8 +3,8 @@ package dev.callbacks.autoconfigure;
 import java.nio.file.Path;
 
 import dev.callbacks.CallbackManager;
-import dev.callbacks.ModelPrices;
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.ModelPrices;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.handlers.FileCallbackHandler;
 import dev.callbacks.handlers.StdOutCallbackHandler;
 import org.junit.jupiter.api.Test;

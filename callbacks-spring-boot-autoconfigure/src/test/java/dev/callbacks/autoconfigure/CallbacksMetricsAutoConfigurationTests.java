@@ -4,7 +4,7 @@ import java.util.Map;
 
 import dev.callbacks.CallbackManager;
 import dev.callbacks.LlmRunRecord;
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.metrics.LlmAttributionResolver;
 import dev.callbacks.metrics.LlmMeters;
 import dev.callbacks.metrics.MicrometerCallbackObserver;

@@ -6,7 +6,7 @@ import java.util.Set;
 import dev.callbacks.CallbackHandler;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.Callbacks;
-import dev.callbacks.ModelPrices;
+import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.ai.CallbackAdvisors;
 import dev.callbacks.event.LlmEndEvent;

@@ -11,7 +11,7 @@ import com.openai.errors.InternalServerException;
 import com.openai.errors.RateLimitException;
 import dev.callbacks.Callbacks;
 import dev.callbacks.RunCancelledException;
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;

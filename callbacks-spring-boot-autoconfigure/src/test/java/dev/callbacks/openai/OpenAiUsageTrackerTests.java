@@ -14,10 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.callbacks.CallbackHandler;
 import dev.callbacks.Callbacks;
-import dev.callbacks.ModelPrices;
+import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.Run;
 import dev.callbacks.RunCancelledException;
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.event.CallbackEvent;
 import dev.callbacks.event.ChainErrorEvent;

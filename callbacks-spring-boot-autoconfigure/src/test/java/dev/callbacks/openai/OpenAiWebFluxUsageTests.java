@@ -11,8 +11,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import dev.callbacks.ModelPrices;
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.ModelPrices;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.test.OpenAiMockServer;
 import dev.callbacks.test.OpenAiMockServer.Reply;

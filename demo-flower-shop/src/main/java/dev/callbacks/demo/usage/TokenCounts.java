@@ -3,7 +3,7 @@ package dev.callbacks.demo.usage;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.UsageTracker;
 
 /**

@@ -9,8 +9,8 @@ import java.util.stream.Collectors;
 
 import dev.callbacks.CallbackHandler;
 import dev.callbacks.Callbacks;
-import dev.callbacks.ModelPrices;
-import dev.callbacks.TokenUsage;
+import dev.callbacks.usage.ModelPrices;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.demo.FlowerShopProperties;
 import dev.callbacks.demo.memory.BirthdayConversation;

@@ -1,4 +1,4 @@
-package dev.callbacks;
+package dev.callbacks.usage;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +25,7 @@ import org.springframework.util.Assert;
  * Model prices in USD per million tokens, looked up by the model name a provider reports:
  * exact match first, then the longest configured prefix ({@code gpt-4o-mini-2024-07-18} →
  * {@code gpt-4o-mini}). A model with no price is warned about once and costs nothing;
- * trackers list it in {@link UsageTracker#unpricedModels()}.
+ * trackers list it in {@code UsageTracker.unpricedModels()}.
  * <p>
  * {@link #defaults()} is a bundled, dated table
  * ({@code dev/callbacks/model-prices.properties}, which cites its sources);

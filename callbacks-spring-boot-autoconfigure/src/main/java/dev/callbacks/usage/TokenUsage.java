@@ -1,4 +1,4 @@
-package dev.callbacks;
+package dev.callbacks.usage;
 
 /**
  * Tokens of one LLM run, or of several summed.
