@@ -280,9 +280,13 @@ public final class LlmRun extends Run {
 		}
 		if (observed) {
 			long now = System.nanoTime();
-			this.manager.observe(new LlmRunRecord(this.chain.name, model, roundUsage, cost, success, this.reactive,
-					now - this.startNanos,
-					(this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1, this.metadata));
+			this.manager.observe(
+					new LlmRunRecord(this.id, this.chain.id, java.time.Instant.now().minusNanos(now - this.startNanos),
+							this.chain.name, LlmRunRecord.UNKNOWN_PROVIDER, model, roundUsage, cost,
+							success ? LlmRunRecord.Outcome.SUCCESS : LlmRunRecord.Outcome.ERROR, this.reactive,
+							now - this.startNanos,
+							(this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1,
+							dev.callbacks.event.RunIdentity.of(this.metadata), this.tags, this.metadata));
 		}
 	}
 

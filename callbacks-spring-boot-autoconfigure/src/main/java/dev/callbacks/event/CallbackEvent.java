@@ -38,4 +38,9 @@ public sealed interface CallbackEvent permits ChatModelStartEvent, LlmNewTokenEv
 	 */
 	Map<String, Object> metadata();
 
+	/** Whom the run was made for, read from its metadata. */
+	default RunIdentity identity() {
+		return RunIdentity.of(metadata());
+	}
+
 }

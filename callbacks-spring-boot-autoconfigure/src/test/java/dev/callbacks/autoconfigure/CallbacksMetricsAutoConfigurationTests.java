@@ -1,9 +1,13 @@
 package dev.callbacks.autoconfigure;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import dev.callbacks.CallbackManager;
 import dev.callbacks.LlmRunRecord;
+import dev.callbacks.event.RunIdentity;
 import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.metrics.LlmAttributionResolver;
 import dev.callbacks.metrics.LlmMeters;
@@ -141,7 +145,9 @@ class CallbacksMetricsAutoConfigurationTests {
 	}
 
 	private static LlmRunRecord run(String model, Map<String, Object> metadata) {
-		return new LlmRunRecord("chat_client", model, TokenUsage.of(10, 5), null, true, false, 1_000_000, -1, metadata);
+		return new LlmRunRecord(UUID.randomUUID(), UUID.randomUUID(), Instant.now(), "chat_client",
+				LlmRunRecord.UNKNOWN_PROVIDER, model, TokenUsage.of(10, 5), null, LlmRunRecord.Outcome.SUCCESS, false,
+				1_000_000, -1, RunIdentity.of(metadata), List.of(), metadata);
 	}
 
 }
