@@ -8,12 +8,9 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
-import dev.callbacks.ai.ChainRunAdvisor;
-import dev.callbacks.ai.LlmRunAdvisor;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.ai.chat.client.ChatClient;
-import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 import org.springframework.util.Assert;
 
 /**
@@ -86,13 +83,12 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 		// The level travels in its own chain advisor: Spring AI keeps advisors in the
 		// order they were added (client defaults, then the request's), and an
 		// advisor-context entry would be copied for every streamed chunk.
-		spec.advisors(ChainRunAdvisor.of(snapshot()), LlmRunAdvisor.INSTANCE);
+		spec.advisors(CallbacksProvider.get().advisors(snapshot()));
 	}
 
-	Level snapshot() {
-		List<BaseCallbackHandler> sorted = new ArrayList<>(this.handlers);
-		AnnotationAwareOrderComparator.sort(sorted);
-		return new Level(SEQUENCE.incrementAndGet(), HandlerSet.of(sorted), List.copyOf(this.tags),
+	/** What this configuration holds now, frozen, numbered in the order applied. */
+	public Snapshot snapshot() {
+		return new Snapshot(SEQUENCE.incrementAndGet(), this.handlers, List.copyOf(this.tags),
 				Collections.unmodifiableMap(new LinkedHashMap<>(this.metadata)), this.name);
 	}
 
@@ -101,9 +97,17 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 		return "CallbackConfig" + this.handlers.stream().map(h -> h.getClass().getSimpleName()).toList();
 	}
 
-	/** One applied level, frozen: what its chain advisor carries. */
-	public record Level(long sequence, HandlerSet handlers, List<String> tags, Map<String, Object> metadata,
-			@Nullable String name) {
+	/**
+	 * One applied level, frozen: what its chain advisor carries.
+	 *
+	 * @param sequence when it was applied (a client is configured before its requests)
+	 * @param handlers its handlers, in the order given
+	 * @param tags its tags
+	 * @param metadata its metadata
+	 * @param name the chain run's name, if this level gives one
+	 */
+	public record Snapshot(long sequence, List<BaseCallbackHandler> handlers, List<String> tags,
+			Map<String, Object> metadata, @Nullable String name) {
 
 		@Override
 		public String toString() {

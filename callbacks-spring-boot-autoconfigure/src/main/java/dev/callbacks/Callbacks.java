@@ -3,8 +3,6 @@ package dev.callbacks;
 import java.util.Arrays;
 
 import org.jspecify.annotations.Nullable;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
@@ -22,8 +20,6 @@ import org.springframework.util.Assert;
  * </pre>
  */
 public final class Callbacks {
-
-	private static final Logger logger = LoggerFactory.getLogger(Callbacks.class);
 
 	private Callbacks() {
 	}
@@ -52,12 +48,10 @@ public final class Callbacks {
 	 */
 	public static void dispatchCustomEvent(String name, @Nullable Object data) {
 		Assert.hasText(name, "custom event name must not be null or blank");
-		Run run = RunScope.current();
-		if (run == null) {
-			logger.debug("Custom event '{}' dispatched outside a run: no handler to deliver it to", name);
+		Mono<Void> pending = CallbacksProvider.get().dispatchCustomEvent(name, data, null);
+		if (pending == Mono.<Void>empty()) {
 			return;
 		}
-		Mono<Void> pending = run.dispatchCustom(name, data);
 		if (Schedulers.isInNonBlockingThread()) {
 			pending.subscribe(null, ex -> {
 			});
@@ -74,17 +68,7 @@ public final class Callbacks {
 	 */
 	public static Mono<Void> dispatchCustomEventAsync(String name, @Nullable Object data) {
 		Assert.hasText(name, "custom event name must not be null or blank");
-		return Mono.deferContextual(context -> {
-			Run run = context.getOrDefault(RunScope.CONTEXT_KEY, null);
-			if (run == null) {
-				run = RunScope.current();
-			}
-			if (run == null) {
-				logger.debug("Custom event '{}' dispatched outside a run: no handler to deliver it to", name);
-				return Mono.empty();
-			}
-			return run.dispatchCustom(name, data);
-		});
+		return Mono.deferContextual(context -> CallbacksProvider.get().dispatchCustomEvent(name, data, context));
 	}
 
 }

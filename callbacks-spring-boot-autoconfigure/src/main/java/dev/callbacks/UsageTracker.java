@@ -84,10 +84,6 @@ public final class UsageTracker implements AutoCloseable {
 		return Optional.ofNullable(CURRENT.get());
 	}
 
-	static @Nullable UsageTracker currentOrNull() {
-		return CURRENT.get();
-	}
-
 	static void makeCurrent(@Nullable UsageTracker tracker) {
 		if (tracker == null) {
 			CURRENT.remove();
@@ -124,7 +120,8 @@ public final class UsageTracker implements AutoCloseable {
 		return Optional.ofNullable(this.parent);
 	}
 
-	boolean isAncestorOf(UsageTracker other) {
+	/** Whether {@code other} was opened inside this tracker (at any depth). */
+	public boolean isAncestorOf(UsageTracker other) {
 		for (UsageTracker t = other.parent; t != null; t = t.parent) {
 			if (t == this) {
 				return true;
@@ -134,10 +131,15 @@ public final class UsageTracker implements AutoCloseable {
 	}
 
 	/**
-	 * Records one LLM run here and in every enclosing tracker. {@code cost} is null for
-	 * an unpriced model.
+	 * Counts one LLM call here and in every enclosing tracker. The callbacks count every
+	 * Spring AI call themselves; call it for a call made outside Spring AI (another SDK)
+	 * that should count too.
+	 * @param model the model that answered
+	 * @param runUsage its tokens
+	 * @param success whether it succeeded
+	 * @param cost its cost in USD, {@code null} for an unpriced model
 	 */
-	void record(String model, TokenUsage runUsage, boolean success, @Nullable BigDecimal cost) {
+	public void record(String model, TokenUsage runUsage, boolean success, @Nullable BigDecimal cost) {
 		for (UsageTracker t = this; t != null; t = t.parent) {
 			t.recordHere(model, runUsage, success, cost);
 		}

@@ -38,7 +38,7 @@ public final class CallbackAdvisors {
 	public static boolean isApplied(ChatClient client) {
 		return client.prompt() instanceof DefaultChatClient.DefaultChatClientRequestSpec spec && spec.getAdvisors()
 			.stream()
-			.anyMatch(advisor -> advisor instanceof ChainRunAdvisor chain && chain.manager() != null);
+			.anyMatch(advisor -> advisor instanceof ChainRunAdvisor chain && chain.carriesManager());
 	}
 
 }

@@ -1,9 +1,7 @@
 package dev.callbacks.ai;
 
-import dev.callbacks.CallbackManager;
-import dev.callbacks.ChainRun;
-import dev.callbacks.Run;
-import dev.callbacks.ToolRun;
+import dev.callbacks.internal.ChainRun;
+import dev.callbacks.internal.ToolRun;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.ai.chat.model.ToolContext;
@@ -50,17 +48,8 @@ final class CallbackToolCallback implements ToolCallback {
 			return this.delegate.call(toolInput, toolContext);
 		}
 		ToolRun run = this.chain.newToolRun(this.delegate.getToolDefinition().name(), toolInput);
-		CallbackManager.await(run.start());
-		String output;
-		try (Run.Scope scope = run.makeCurrent()) {
-			output = this.delegate.call(toolInput, toolContext);
-		}
-		catch (RuntimeException | Error ex) {
-			run.failed(ex);
-			throw ex;
-		}
-		CallbackManager.await(run.end((output != null) ? output : ""));
-		return output;
+		return Lifecycles.blocking(run, run.start(), () -> this.delegate.call(toolInput, toolContext),
+				(output) -> run.end((output != null) ? output : ""));
 	}
 
 	@Override

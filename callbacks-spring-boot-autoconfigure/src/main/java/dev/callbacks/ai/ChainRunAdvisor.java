@@ -7,8 +7,10 @@ import java.util.Map;
 
 import dev.callbacks.CallbackConfig;
 import dev.callbacks.CallbackManager;
-import dev.callbacks.ChainRun;
-import dev.callbacks.Run;
+import dev.callbacks.internal.ChainRun;
+import dev.callbacks.internal.Level;
+import dev.callbacks.internal.Run;
+import dev.callbacks.internal.RunFactory;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.util.context.ContextView;
@@ -20,8 +22,6 @@ import org.springframework.ai.chat.client.advisor.api.CallAdvisor;
 import org.springframework.ai.chat.client.advisor.api.CallAdvisorChain;
 import org.springframework.ai.chat.client.advisor.api.StreamAdvisor;
 import org.springframework.ai.chat.client.advisor.api.StreamAdvisorChain;
-import org.springframework.ai.chat.model.ChatResponse;
-import org.springframework.ai.chat.model.Generation;
 import org.springframework.ai.chat.prompt.ChatOptions;
 import org.springframework.ai.chat.prompt.Prompt;
 import org.springframework.ai.model.tool.ToolCallingChatOptions;
@@ -65,12 +65,12 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 	 */
 	static final String STREAM_RUN_KEY = "dev.callbacks.stream-run";
 
-	private final @Nullable CallbackManager manager;
+	private final @Nullable RunFactory runs;
 
-	private final CallbackConfig.@Nullable Level level;
+	private final @Nullable Level level;
 
-	private ChainRunAdvisor(@Nullable CallbackManager manager, CallbackConfig.@Nullable Level level) {
-		this.manager = manager;
+	private ChainRunAdvisor(@Nullable RunFactory runs, @Nullable Level level) {
+		this.runs = runs;
 		this.level = level;
 	}
 
@@ -79,18 +79,18 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 	 */
 	public static ChainRunAdvisor of(CallbackManager manager) {
 		Assert.notNull(manager, "manager must not be null");
-		return new ChainRunAdvisor(manager, null);
+		return new ChainRunAdvisor(RunFactory.of(manager), null);
 	}
 
 	/** The advisor of one applied {@link CallbackConfig}. */
-	public static ChainRunAdvisor of(CallbackConfig.Level level) {
+	public static ChainRunAdvisor of(CallbackConfig.Snapshot level) {
 		Assert.notNull(level, "level must not be null");
-		return new ChainRunAdvisor(null, level);
+		return new ChainRunAdvisor(null, Level.of(level));
 	}
 
-	/** The manager this advisor carries, if any. */
-	public @Nullable CallbackManager manager() {
-		return this.manager;
+	/** Whether this advisor carries an application's manager. */
+	boolean carriesManager() {
+		return this.runs != null;
 	}
 
 	@Override
@@ -114,17 +114,8 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			return chain.nextCall(request);
 		}
 		ChatClientRequest inner = enter(request, run);
-		CallbackManager.await(run.start(request.prompt().getInstructions()));
-		ChatClientResponse response;
-		try (Run.Scope scope = run.makeCurrent()) {
-			response = chain.nextCall(inner);
-		}
-		catch (RuntimeException | Error ex) {
-			run.failed(ex);
-			throw ex;
-		}
-		CallbackManager.await(run.end(run.wantsOutput() ? textOf(response.chatResponse()) : null));
-		return response;
+		return Lifecycles.blocking(run, run.start(request.prompt().getInstructions()), () -> chain.nextCall(inner),
+				(response) -> run.end(run.wantsOutput() ? ChatResponses.textOf(response.chatResponse()) : null));
 	}
 
 	@Override
@@ -143,7 +134,7 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			Flux<ChatClientResponse> body = chain.nextStream(inner);
 			if (output != null) {
 				body = body.doOnNext(response -> {
-					String text = textOf(response.chatResponse());
+					String text = ChatResponses.textOf(response.chatResponse());
 					if (text != null) {
 						output.append(text);
 					}
@@ -156,7 +147,7 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			// someone listens.
 			body = body.contextWrite(context -> run.wantsRetrieverRuns()
 					? context.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run) : context.put(STREAM_RUN_KEY, run));
-			return RunLifecycle.around(run.start(request.prompt().getInstructions()), body,
+			return Lifecycles.streaming(run.start(request.prompt().getInstructions()), body,
 					() -> run.end((output != null) ? output.toString() : null), run::error, run::cancel);
 		});
 	}
@@ -169,12 +160,12 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 	// The chain's advisors carry the manager and the levels.
 	private static ChainRun newChainRun(List<? extends Advisor> advisors, @Nullable Run parent,
 			@Nullable ContextView reactorContext, boolean streaming, Object startedBy) {
-		CallbackManager manager = null;
-		List<CallbackConfig.Level> levels = null;
+		RunFactory runs = null;
+		List<Level> levels = null;
 		for (Advisor advisor : advisors) {
 			if (advisor instanceof ChainRunAdvisor chainAdvisor) {
-				if (manager == null) {
-					manager = chainAdvisor.manager;
+				if (runs == null) {
+					runs = chainAdvisor.runs;
 				}
 				if (chainAdvisor.level != null) {
 					if (levels == null) {
@@ -184,16 +175,16 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 				}
 			}
 		}
-		if (manager == null) {
-			manager = CallbackManager.standalone();
+		if (runs == null) {
+			runs = RunFactory.standalone();
 		}
 		if (levels != null && levels.size() > 1) {
 			// Not the chain's order: Spring AI's chain reverses advisors of equal order.
 			// A level's sequence is when it was applied, and a client is configured
 			// before its requests are made.
-			levels.sort(Comparator.comparingLong(CallbackConfig.Level::sequence));
+			levels.sort(Comparator.comparingLong(Level::sequence));
 		}
-		return manager.newChainRun((levels != null) ? levels : List.of(), parent, reactorContext, streaming, startedBy);
+		return runs.newChainRun((levels != null) ? levels : List.of(), parent, reactorContext, streaming, startedBy);
 	}
 
 	private static ChatClientRequest enter(ChatClientRequest request, ChainRun run) {
@@ -238,14 +229,6 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		return prompt.mutate().chatOptions(builder.build()).build();
 	}
 
-	static @Nullable String textOf(@Nullable ChatResponse response) {
-		if (response == null) {
-			return null;
-		}
-		Generation generation = response.getResult();
-		return (generation != null) ? generation.getOutput().getText() : null;
-	}
-
 	/**
 	 * The chain run a request context carries (only when a handler listens to
 	 * retrievals).
@@ -256,7 +239,7 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public String toString() {
-		return (this.manager != null) ? "ChainRunAdvisor[application]"
+		return (this.runs != null) ? "ChainRunAdvisor[application]"
 				: (this.level != null) ? "ChainRunAdvisor[" + this.level + "]" : "ChainRunAdvisor";
 	}
 

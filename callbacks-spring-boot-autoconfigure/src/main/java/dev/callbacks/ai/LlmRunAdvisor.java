@@ -1,9 +1,10 @@
 package dev.callbacks.ai;
 
-import dev.callbacks.CallbackManager;
-import dev.callbacks.ChainRun;
-import dev.callbacks.LlmRun;
-import dev.callbacks.Run;
+import java.util.List;
+
+import dev.callbacks.internal.ChainRun;
+import dev.callbacks.internal.LlmRun;
+import dev.callbacks.internal.Run;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -58,19 +59,15 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			return chain.nextCall(request);
 		}
 		LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), false, chain);
-		CallbackManager.await(run.start());
-		run.modelCalled();
-		ChatClientResponse response;
-		try (Run.Scope scope = run.makeCurrent()) {
-			response = chain.nextCall(request);
-		}
-		catch (RuntimeException | Error ex) {
-			run.failed(ex);
-			throw ex;
-		}
-		ChatResponse chatResponse = response.chatResponse();
-		CallbackManager.await(run.end(chatResponse, Usages.from(chatResponse)));
-		return response;
+		return Lifecycles.blocking(run, run.start(), () -> {
+			run.modelCalled();
+			return chain.nextCall(request);
+		}, (response) -> {
+			ChatResponse chatResponse = response.chatResponse();
+			ChatResponse result = (chatResponse != null) ? chatResponse : new ChatResponse(List.of());
+			String model = ChatResponses.modelOf(result);
+			return run.end(result, ChatResponses.usageOf(run, result, model), model);
+		});
 	}
 
 	@Override
@@ -81,6 +78,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 				return chain.nextStream(request);
 			}
 			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true, chain);
+			ChatResponses.StreamedRound round = new ChatResponses.StreamedRound(run);
 			Flux<ChatClientResponse> next = chain.nextStream(request);
 			Flux<ChatClientResponse> body = Flux.defer(() -> {
 				run.modelCalled();
@@ -90,15 +88,15 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 				// Async token handlers: the next chunk waits for them, which keeps tokens
 				// in order per handler.
 				body = body.concatMap(response -> {
-					Mono<Void> pending = onChunk(run, response);
+					Mono<Void> pending = round.onChunk(response.chatResponse());
 					return (pending != null) ? pending.thenReturn(response) : Mono.just(response);
 				});
 			}
 			else {
-				body = body.doOnNext(response -> onChunk(run, response));
+				body = body.doOnNext(response -> round.onChunk(response.chatResponse()));
 			}
 			body = body.contextWrite(context -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run));
-			return RunLifecycle.around(run.start(), body, run::endStream, run::error, run::cancel);
+			return Lifecycles.streaming(run.start(), body, round::end, run::error, run::cancel);
 		});
 	}
 
@@ -116,11 +114,6 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			return null;
 		}
 		return current.chain();
-	}
-
-	private static @Nullable Mono<Void> onChunk(LlmRun run, ChatClientResponse response) {
-		ChatResponse chunk = response.chatResponse();
-		return (chunk != null) ? run.onChunk(chunk, Usages.from(chunk)) : null;
 	}
 
 	private static String modelOf(Prompt prompt) {

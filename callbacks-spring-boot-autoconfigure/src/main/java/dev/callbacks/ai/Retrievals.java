@@ -4,11 +4,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import dev.callbacks.CallbackManager;
-import dev.callbacks.ChainRun;
-import dev.callbacks.RetrieverRun;
-import dev.callbacks.Run;
-import dev.callbacks.ToolRun;
+import dev.callbacks.internal.ChainRun;
+import dev.callbacks.internal.RetrieverRun;
+import dev.callbacks.internal.Run;
+import dev.callbacks.internal.ToolRun;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.ai.document.Document;
@@ -45,17 +44,8 @@ public final class Retrievals {
 		}
 		ChainRun chain = current.chain();
 		RetrieverRun run = chain.newRetrieverRun((current instanceof ToolRun) ? current : chain, retrieverName, query);
-		CallbackManager.await(run.start());
-		List<Document> documents;
-		try (Run.Scope scope = run.makeCurrent()) {
-			documents = retrieval.get();
-		}
-		catch (RuntimeException | Error ex) {
-			run.failed(ex);
-			throw ex;
-		}
-		CallbackManager.await(run.end((documents != null) ? documents : List.of()));
-		return documents;
+		return Lifecycles.blocking(run, run.start(), retrieval,
+				(documents) -> run.end((documents != null) ? documents : List.of()));
 	}
 
 }

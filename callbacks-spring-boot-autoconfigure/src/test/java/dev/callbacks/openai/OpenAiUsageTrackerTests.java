@@ -15,7 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.callbacks.CallbackHandler;
 import dev.callbacks.Callbacks;
 import dev.callbacks.usage.ModelPrices;
-import dev.callbacks.Run;
+import dev.callbacks.internal.Run;
 import dev.callbacks.RunCancelledException;
 import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.UsageTracker;

@@ -1,4 +1,7 @@
-package dev.callbacks;
+package dev.callbacks.internal;
+
+import dev.callbacks.UsageTracker;
+import dev.callbacks.RunCancelledException;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -44,9 +47,13 @@ public final class ChainRun extends Run {
 	// recognise their run.
 	private final Object startedBy;
 
-	ChainRun(CallbackManager manager, HandlerSet handlers, @Nullable UUID parentId, String name, List<String> tags,
-			Map<String, Object> metadata, UsageTracker @Nullable [] trackers, boolean streaming, Object startedBy) {
-		super(manager, handlers, parentId, name, tags, metadata, streaming);
+	final Accounting accounting;
+
+	ChainRun(Dispatcher dispatcher, Accounting accounting, HandlerSet handlers, @Nullable UUID parentId, String name,
+			List<String> tags, Map<String, Object> metadata, UsageTracker @Nullable [] trackers, boolean streaming,
+			Object startedBy) {
+		super(dispatcher, handlers, parentId, name, tags, metadata, streaming);
+		this.accounting = accounting;
 		this.trackers = trackers;
 		this.startedBy = startedBy;
 	}
@@ -82,7 +89,7 @@ public final class ChainRun extends Run {
 	 * adapter steps aside.
 	 */
 	public boolean isInert() {
-		return this.handlers.isEmpty() && this.trackers == null && !this.manager.hasObservers();
+		return this.handlers.isEmpty() && this.trackers == null && !this.accounting.hasObservers();
 	}
 
 	/**
@@ -104,8 +111,8 @@ public final class ChainRun extends Run {
 	/**
 	 * Whether anything (handlers, trackers, observers) needs this chain's token counts.
 	 */
-	boolean needsUsage() {
-		return this.trackers != null || this.manager.hasObservers()
+	public boolean needsUsage() {
+		return this.trackers != null || this.accounting.hasObservers()
 				|| this.handlers.listensAny(EventKind.LLM_END.bit | EventKind.CHAIN_END.bit);
 	}
 
@@ -141,6 +148,8 @@ public final class ChainRun extends Run {
 	 * Starts an LLM run, a child of this chain; deliver its start with
 	 * {@link LlmRun#start()}. Adapters check {@link #isFinished()} first: a chain that
 	 * has ended (a cancelled stream) gets no new runs.
+	 * @param messages the prompt, as handlers see it in the chat-model start event
+	 * @param model the requested model ({@code ""} when the request names none)
 	 */
 	public LlmRun newLlmRun(List<Message> messages, String model, boolean streaming, Object startedBy) {
 		LlmRun run = new LlmRun(this, messages, model, streaming, startedBy);

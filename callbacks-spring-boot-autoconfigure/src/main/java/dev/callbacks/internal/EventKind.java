@@ -1,4 +1,7 @@
-package dev.callbacks;
+package dev.callbacks.internal;
+
+import dev.callbacks.CallbackHandler;
+import dev.callbacks.AsyncCallbackHandler;
 
 import dev.callbacks.event.CallbackEvent;
 import dev.callbacks.event.ChainEndEvent;
@@ -15,6 +18,7 @@ import dev.callbacks.event.RetrieverStartEvent;
 import dev.callbacks.event.ToolEndEvent;
 import dev.callbacks.event.ToolErrorEvent;
 import dev.callbacks.event.ToolStartEvent;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -69,7 +73,7 @@ enum EventKind {
 		this.bit = 1 << ordinal();
 	}
 
-	void invoke(CallbackHandler handler, CallbackEvent event) {
+	void invokeSync(CallbackHandler handler, CallbackEvent event) {
 		switch (this) {
 			case CHAT_MODEL_START -> handler.onChatModelStart((ChatModelStartEvent) event);
 			case LLM_NEW_TOKEN -> handler.onLlmNewToken((LlmNewTokenEvent) event);
@@ -88,7 +92,7 @@ enum EventKind {
 		}
 	}
 
-	Mono<Void> invoke(AsyncCallbackHandler handler, CallbackEvent event) {
+	@Nullable Mono<Void> invokeAsync(AsyncCallbackHandler handler, CallbackEvent event) {
 		return switch (this) {
 			case CHAT_MODEL_START -> handler.onChatModelStart((ChatModelStartEvent) event);
 			case LLM_NEW_TOKEN -> handler.onLlmNewToken((LlmNewTokenEvent) event);

@@ -1,4 +1,4 @@
-package dev.callbacks;
+package dev.callbacks.internal;
 
 import java.util.List;
 
@@ -20,7 +20,7 @@ public final class RetrieverRun extends Run {
 	private final String query;
 
 	RetrieverRun(ChainRun chain, Run parent, String retrieverName, String query) {
-		super(chain.manager, chain.handlers, parent.id, retrieverName, chain.tags, chain.metadata, false);
+		super(chain.dispatcher, chain.handlers, parent.id, retrieverName, chain.tags, chain.metadata, false);
 		this.chain = chain;
 		this.query = query;
 	}

@@ -1,4 +1,4 @@
-package dev.callbacks;
+package dev.callbacks.ai;
 
 import java.util.List;
 

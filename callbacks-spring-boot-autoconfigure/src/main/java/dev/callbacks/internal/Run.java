@@ -1,4 +1,6 @@
-package dev.callbacks;
+package dev.callbacks.internal;
+
+import dev.callbacks.RunCancelledException;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -23,7 +25,7 @@ import reactor.core.publisher.Mono;
 public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun {
 
 	/** Reactor-context and context-propagation key of the current run. */
-	public static final String CONTEXT_KEY = "dev.callbacks.run";
+	public static final String CONTEXT_KEY = RunScope.CONTEXT_KEY;
 
 	private static final VarHandle FINISHED;
 
@@ -36,7 +38,7 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 		}
 	}
 
-	final CallbackManager manager;
+	final Dispatcher dispatcher;
 
 	final HandlerSet handlers;
 
@@ -57,9 +59,9 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 	@SuppressWarnings("unused") // through FINISHED
 	private volatile int finished;
 
-	Run(CallbackManager manager, HandlerSet handlers, @Nullable UUID parentId, String name, List<String> tags,
+	Run(Dispatcher dispatcher, HandlerSet handlers, @Nullable UUID parentId, String name, List<String> tags,
 			Map<String, Object> metadata, boolean reactive) {
-		this.manager = manager;
+		this.dispatcher = dispatcher;
 		this.handlers = handlers;
 		this.id = Ids.next();
 		this.parentId = parentId;
@@ -121,7 +123,7 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 	}
 
 	final Mono<Void> emit(EventKind kind, CallbackEvent event) {
-		Mono<Void> pending = this.manager.dispatch(this, kind, event);
+		Mono<Void> pending = this.dispatcher.dispatch(this, kind, event);
 		return (pending != null) ? pending : Mono.empty();
 	}
 
@@ -135,7 +137,7 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 	 */
 	public final void failed(Throwable error) {
 		try {
-			CallbackManager.await(error(error));
+			Dispatcher.await(error(error));
 		}
 		catch (RuntimeException handlerError) {
 			if (handlerError != error) {
@@ -158,7 +160,7 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 	}
 
 	/** Delivers a custom event as a child of this run. */
-	final Mono<Void> dispatchCustom(String eventName, @Nullable Object data) {
+	public final Mono<Void> dispatchCustom(String eventName, @Nullable Object data) {
 		if (!listens(EventKind.CUSTOM)) {
 			return Mono.empty();
 		}

@@ -1,4 +1,6 @@
-package dev.callbacks;
+package dev.callbacks.internal;
+
+import dev.callbacks.BaseCallbackHandler;
 
 import java.util.ArrayList;
 import java.util.List;

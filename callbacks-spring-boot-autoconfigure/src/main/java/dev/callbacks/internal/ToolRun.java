@@ -1,4 +1,4 @@
-package dev.callbacks;
+package dev.callbacks.internal;
 
 import dev.callbacks.event.ToolEndEvent;
 import dev.callbacks.event.ToolErrorEvent;
@@ -17,7 +17,7 @@ public final class ToolRun extends Run {
 	private final String input;
 
 	ToolRun(ChainRun chain, String toolName, String input) {
-		super(chain.manager, chain.handlers, chain.id, toolName, chain.tags, chain.metadata, false);
+		super(chain.dispatcher, chain.handlers, chain.id, toolName, chain.tags, chain.metadata, false);
 		this.chain = chain;
 		this.input = input;
 	}

@@ -1,4 +1,4 @@
-package dev.callbacks;
+package dev.callbacks.internal;
 
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;

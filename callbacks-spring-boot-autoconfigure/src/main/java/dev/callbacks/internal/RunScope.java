@@ -1,19 +1,25 @@
-package dev.callbacks;
+package dev.callbacks.internal;
 
+import dev.callbacks.UsageTracker;
+import dev.callbacks.UsageTrackerThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The run the current thread works for, so that code called from inside a run (a tool, a
- * retriever, {@link Callbacks#dispatchCustomEvent}) finds its parent. Propagated across
+ * retriever, {@code Callbacks.dispatchCustomEvent}) finds its parent. Propagated across
  * threads and Reactor operators by Micrometer's context-propagation through
  * {@link RunThreadLocalAccessor}.
  */
 final class RunScope {
 
 	/** Reactor-context and context-propagation key of the current run. */
-	static final String CONTEXT_KEY = Run.CONTEXT_KEY;
+	static final String CONTEXT_KEY = "dev.callbacks.run";
 
 	private static final ThreadLocal<Run> CURRENT = new ThreadLocal<>();
+
+	// The tracker's own thread-local hook: the engine makes a run's tracker current
+	// through it, as context propagation does.
+	private static final UsageTrackerThreadLocalAccessor TRACKERS = new UsageTrackerThreadLocalAccessor();
 
 	private RunScope() {
 	}
@@ -37,11 +43,11 @@ final class RunScope {
 		// Code of the run (a tool on a worker thread) that calls another ChatClient
 		// counts in the same trackers.
 		UsageTracker[] trackers = run.chain().trackers();
-		if (trackers != null && UsageTracker.currentOrNull() == null) {
-			UsageTracker.makeCurrent(trackers[0]);
+		if (trackers != null && UsageTracker.current().isEmpty()) {
+			TRACKERS.setValue(trackers[0]);
 			return () -> {
 				set(previous);
-				UsageTracker.makeCurrent(null);
+				TRACKERS.restore();
 			};
 		}
 		return () -> set(previous);

@@ -1,4 +1,8 @@
-package dev.callbacks;
+package dev.callbacks.internal;
+
+import dev.callbacks.BaseCallbackHandler;
+import dev.callbacks.CallbackHandler;
+import dev.callbacks.AsyncCallbackHandler;
 
 import java.lang.reflect.Method;
 

@@ -1,4 +1,4 @@
-package dev.callbacks;
+package dev.callbacks.internal;
 
 import io.micrometer.context.ThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;

@@ -1,0 +1,188 @@
+package dev.callbacks.ai;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.callbacks.internal.LlmRun;
+import dev.callbacks.usage.TokenUsage;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.metadata.ChatGenerationMetadata;
+import org.springframework.ai.chat.metadata.ChatResponseMetadata;
+import org.springframework.ai.chat.metadata.DefaultUsage;
+import org.springframework.ai.chat.metadata.Usage;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.model.Generation;
+
+/**
+ * Reads Spring AI responses for the engine: the text of a response, and the chunks of a
+ * streamed round gathered into the tokens, usage and final response an LLM run needs.
+ */
+final class ChatResponses {
+
+	// Initial capacity of the collected text: most answers fit, so the builder rarely
+	// grows per token.
+	private static final int TEXT_CAPACITY = 512;
+
+	private ChatResponses() {
+	}
+
+	/** The text of the first generation, if any. */
+	static @Nullable String textOf(@Nullable ChatResponse response) {
+		if (response == null) {
+			return null;
+		}
+		Generation generation = response.getResult();
+		return (generation != null) ? generation.getOutput().getText() : null;
+	}
+
+	/** The model a response names, if any. */
+	static @Nullable String modelOf(@Nullable ChatResponse response) {
+		ChatResponseMetadata metadata = (response != null) ? response.getMetadata() : null;
+		String model = (metadata != null) ? metadata.getModel() : null;
+		return (model != null && !model.isEmpty()) ? model : null;
+	}
+
+	/**
+	 * The usage of a {@code call()} round: reported, else estimated when anything needs
+	 * it.
+	 */
+	static TokenUsage usageOf(LlmRun run, ChatResponse response, @Nullable String model) {
+		TokenUsage reported = Usages.from(response);
+		if (reported != null) {
+			return reported;
+		}
+		if (!run.needsUsage()) {
+			return TokenUsage.ZERO;
+		}
+		String text = textOf(response);
+		return TokenEstimator.estimate((model != null) ? model : run.name(), run.messages(),
+				(text != null) ? text : "");
+	}
+
+	/**
+	 * One streamed round's chunks as they arrive: tokens go to the run at once; text
+	 * (only when the run collects it), tool calls, the finish reason and the last
+	 * reported usage are kept for the end. Chunks of one round arrive one at a time
+	 * (Reactor's serial onNext), so no locking.
+	 */
+	static final class StreamedRound {
+
+		private final LlmRun run;
+
+		private final @Nullable StringBuilder text;
+
+		private @Nullable List<AssistantMessage.ToolCall> toolCalls;
+
+		private @Nullable ChatResponseMetadata lastMetadata;
+
+		private @Nullable String finishReason;
+
+		private @Nullable TokenUsage reported;
+
+		// The provider's own usage object of the last report, kept for the aggregated
+		// response (native usage).
+		private @Nullable Usage reportedUsage;
+
+		StreamedRound(LlmRun run) {
+			this.run = run;
+			this.text = run.collectsText() ? new StringBuilder(TEXT_CAPACITY) : null;
+		}
+
+		/**
+		 * Takes one chunk; returns what async token handlers left pending, if anything.
+		 */
+		reactor.core.publisher.@Nullable Mono<Void> onChunk(@Nullable ChatResponse chunk) {
+			if (chunk == null || this.run.isFinished()) {
+				return null;
+			}
+			ChatResponseMetadata metadata = chunk.getMetadata();
+			TokenUsage usage = Usages.from(chunk);
+			if (usage != null) {
+				this.reported = usage;
+				this.reportedUsage = metadata.getUsage();
+			}
+			if (!metadata.getModel().isEmpty() || !metadata.getId().isEmpty()) {
+				this.lastMetadata = metadata;
+			}
+			if (usage != null || !metadata.getModel().isEmpty()) {
+				this.run.report(modelOf(chunk), usage);
+			}
+			Generation generation = chunk.getResult();
+			if (generation == null) {
+				return null;
+			}
+			String finish = generation.getMetadata().getFinishReason();
+			if (finish != null && !finish.isEmpty()) {
+				this.finishReason = finish;
+			}
+			AssistantMessage output = generation.getOutput();
+			if (output.hasToolCalls()) {
+				if (this.toolCalls == null) {
+					this.toolCalls = new ArrayList<>(2);
+				}
+				this.toolCalls.addAll(output.getToolCalls());
+			}
+			String token = output.getText();
+			if (token == null || token.isEmpty()) {
+				return null;
+			}
+			if (this.text != null) {
+				this.text.append(token);
+			}
+			return this.run.onToken(token);
+		}
+
+		/** Ends the round with the aggregated response and the last reported usage. */
+		reactor.core.publisher.Mono<Void> end() {
+			String model = (this.lastMetadata != null && !this.lastMetadata.getModel().isEmpty())
+					? this.lastMetadata.getModel() : null;
+			String completion = (this.text != null) ? this.text.toString() : "";
+			TokenUsage usage = (this.reported != null) ? this.reported : estimate(model, completion);
+			ChatResponse response = this.run.wantsResponse() ? aggregate(model, completion, usage)
+					: new ChatResponse(List.of());
+			return this.run.end(response, usage, model);
+		}
+
+		private TokenUsage estimate(@Nullable String model, String completion) {
+			if (!this.run.needsUsage()) {
+				return TokenUsage.ZERO;
+			}
+			String encoding = (model != null) ? model : this.run.name();
+			if (this.text == null) {
+				// A model that used to report usage did not this time, and its text was
+				// not
+				// collected: count the prompt with the tokenizer and one completion token
+				// per streamed chunk (providers stream about one each).
+				TokenUsage prompt = TokenEstimator.estimate(encoding, this.run.messages(), "");
+				int completionTokens = this.run.tokenCount();
+				return new TokenUsage(prompt.promptTokens(), completionTokens, prompt.promptTokens() + completionTokens,
+						0, 0, true);
+			}
+			return TokenEstimator.estimate(encoding, this.run.messages(), completion);
+		}
+
+		private ChatResponse aggregate(@Nullable String model, String completion, TokenUsage usage) {
+			AssistantMessage message = AssistantMessage.builder()
+				.content(completion)
+				.toolCalls((this.toolCalls != null) ? this.toolCalls : List.of())
+				.build();
+			ChatGenerationMetadata generationMetadata = (this.finishReason != null)
+					? ChatGenerationMetadata.builder().finishReason(this.finishReason).build()
+					: ChatGenerationMetadata.NULL;
+			ChatResponseMetadata.Builder metadata = ChatResponseMetadata.builder()
+				.model((model != null) ? model : this.run.name())
+				.usage((this.reportedUsage != null) ? this.reportedUsage
+						: new DefaultUsage(Math.toIntExact(usage.promptTokens()),
+								Math.toIntExact(usage.completionTokens()), Math.toIntExact(usage.totalTokens()), null,
+								(usage.cachedPromptTokens() > 0) ? usage.cachedPromptTokens() : null, null));
+			if (this.lastMetadata != null && !this.lastMetadata.getId().isEmpty()) {
+				metadata.id(this.lastMetadata.getId());
+			}
+			return new ChatResponse(List.of(new Generation(message, generationMetadata)), metadata.build());
+		}
+
+	}
+
+}

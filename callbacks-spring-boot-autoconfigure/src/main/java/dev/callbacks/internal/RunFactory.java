@@ -1,0 +1,119 @@
+package dev.callbacks.internal;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.callbacks.BaseCallbackHandler;
+import dev.callbacks.CallbackManager;
+import dev.callbacks.UsageTracker;
+import org.jspecify.annotations.Nullable;
+import reactor.util.context.ContextView;
+
+import org.springframework.core.annotation.AnnotationAwareOrderComparator;
+
+/**
+ * Creates the chain run of one {@code ChatClient} call from a {@link CallbackManager}'s
+ * global handlers and the levels (client, request) applied to the call, with the trackers
+ * it counts into. Holds the dispatcher and accounting its runs use.
+ */
+public final class RunFactory {
+
+	private static volatile @Nullable RunFactory standalone;
+
+	private final HandlerSet globalHandlers;
+
+	private final Dispatcher dispatcher;
+
+	private final Accounting accounting;
+
+	private RunFactory(CallbackManager manager) {
+		List<BaseCallbackHandler> handlers = new ArrayList<>(manager.handlers());
+		AnnotationAwareOrderComparator.sort(handlers);
+		this.globalHandlers = HandlerSet.of(handlers);
+		this.dispatcher = new Dispatcher(manager.observers(), manager.asyncTimeout(), manager.syncHandlerScheduler());
+		this.accounting = new Accounting(manager.prices(), manager.observers());
+	}
+
+	/** The engine of {@code manager}. */
+	public static RunFactory of(CallbackManager manager) {
+		return new RunFactory(manager);
+	}
+
+	/**
+	 * The engine of clients the auto-configuration never saw: no global handlers, bundled
+	 * prices.
+	 */
+	public static RunFactory standalone() {
+		RunFactory result = standalone;
+		if (result == null) {
+			result = of(CallbackManager.builder().build());
+			standalone = result;
+		}
+		return result;
+	}
+
+	/** How ended runs are priced and reported. */
+	public Accounting accounting() {
+		return this.accounting;
+	}
+
+	/**
+	 * Creates the chain run of one {@code ChatClient} call: its handlers are the global
+	 * ones followed by those of {@code levels} (in the order given); its usage goes to
+	 * the tracker current on this thread or in {@code reactorContext}. No event is
+	 * delivered yet.
+	 * @param parent the run the call is made from (a tool calling another client), if any
+	 * @param startedBy the advisor chain that runs the call: advisors of the same chain
+	 * step aside
+	 */
+	public ChainRun newChainRun(List<Level> levels, @Nullable Run parent, @Nullable ContextView reactorContext,
+			boolean streaming, Object startedBy) {
+		HandlerSet handlers = this.globalHandlers;
+		String name = CallbackManager.DEFAULT_CHAIN_NAME;
+		List<String> tags = List.of();
+		Map<String, Object> metadata = Map.of();
+		if (!levels.isEmpty()) {
+			List<String> allTags = new ArrayList<>();
+			Map<String, Object> allMetadata = new LinkedHashMap<>();
+			for (Level level : levels) {
+				handlers = handlers.plus(level.handlers);
+				for (String tag : level.config.tags()) {
+					if (!allTags.contains(tag)) {
+						allTags.add(tag);
+					}
+				}
+				allMetadata.putAll(level.config.metadata());
+				String levelName = level.config.name();
+				if (levelName != null) {
+					name = levelName;
+				}
+			}
+			tags = List.copyOf(allTags);
+			metadata = Collections.unmodifiableMap(allMetadata);
+		}
+		return new ChainRun(this.dispatcher, this.accounting, handlers, (parent != null) ? parent.id() : null, name,
+				tags, metadata, trackers(reactorContext), streaming, startedBy);
+	}
+
+	// The innermost tracker wins (its runs count in its ancestors anyway); two unrelated
+	// ones both count.
+	private static UsageTracker @Nullable [] trackers(@Nullable ContextView reactorContext) {
+		UsageTracker onThread = UsageTracker.current().orElse(null);
+		UsageTracker inContext = (reactorContext != null) ? reactorContext.getOrDefault(UsageTracker.CONTEXT_KEY, null)
+				: null;
+		if (inContext == null || inContext == onThread) {
+			return (onThread != null) ? new UsageTracker[] { onThread } : null;
+		}
+		if (onThread == null || onThread.isAncestorOf(inContext)) {
+			return new UsageTracker[] { inContext };
+		}
+		if (inContext.isAncestorOf(onThread)) {
+			return new UsageTracker[] { onThread };
+		}
+		return new UsageTracker[] { onThread, inContext };
+	}
+
+}
