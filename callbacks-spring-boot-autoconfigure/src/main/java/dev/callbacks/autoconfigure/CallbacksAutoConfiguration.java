@@ -5,13 +5,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.ai.CallbackAdvisors;
-import dev.callbacks.ai.RetrievalInterceptor;
+import dev.callbacks.ai.RetrievalArguments;
 import dev.callbacks.handlers.FileCallbackHandler;
 import dev.callbacks.handlers.StdOutCallbackHandler;
 import org.slf4j.Logger;
@@ -22,6 +23,7 @@ import reactor.core.scheduler.Schedulers;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -54,6 +56,11 @@ public final class CallbacksAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(CallbacksAutoConfiguration.class);
 
+	/**
+	 * The name of the scheduler bean of {@code callbacks.async.sync-handlers=scheduler}.
+	 */
+	public static final String SYNC_HANDLER_SCHEDULER = "callbacksSyncHandlerScheduler";
+
 	@Bean
 	@ConditionalOnMissingBean
 	ModelPrices callbackModelPrices(CallbacksProperties properties) {
@@ -65,9 +72,9 @@ public final class CallbacksAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	CallbackManager callbackManager(CallbacksProperties properties, ObjectProvider<BaseCallbackHandler> handlers,
-			ObjectProvider<CallbackObserver> observers, ModelPrices prices) {
-		CallbacksProperties.Async async = properties.getAsync();
-		Duration timeout = async.getTimeout();
+			ObjectProvider<CallbackObserver> observers, ModelPrices prices,
+			@Qualifier(SYNC_HANDLER_SCHEDULER) ObjectProvider<Scheduler> syncHandlerScheduler) {
+		Duration timeout = properties.getAsync().getTimeout();
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new InvalidConfigurationPropertyValueException("callbacks.async.timeout", timeout,
 					"must be a positive duration");
@@ -77,14 +84,15 @@ public final class CallbacksAutoConfiguration {
 			.observers(observers.orderedStream().toList())
 			.prices(prices)
 			.asyncTimeout(timeout)
-			.syncHandlerScheduler(syncHandlerScheduler(async))
+			.syncHandlerScheduler(syncHandlerScheduler.getIfAvailable())
 			.build();
 	}
 
-	private static Scheduler syncHandlerScheduler(CallbacksProperties.Async async) {
-		if (async.getSyncHandlers() != CallbacksProperties.SyncHandlers.SCHEDULER) {
-			return null;
-		}
+	// A bean of its own so that the context disposes of its threads when it closes.
+	@Bean(name = SYNC_HANDLER_SCHEDULER, destroyMethod = "dispose")
+	@ConditionalOnProperty(name = "callbacks.async.sync-handlers", havingValue = "scheduler")
+	Scheduler callbacksSyncHandlerScheduler(CallbacksProperties properties) {
+		CallbacksProperties.Async async = properties.getAsync();
 		if (async.getSchedulerThreads() < 1) {
 			throw new InvalidConfigurationPropertyValueException("callbacks.async.scheduler-threads",
 					async.getSchedulerThreads(), "must be at least 1");
@@ -99,7 +107,8 @@ public final class CallbacksAutoConfiguration {
 
 	@Bean
 	ChatClientBuilderCustomizer callbacksChatClientBuilderCustomizer(CallbackManager callbackManager) {
-		return builder -> builder.defaultAdvisors(CallbackAdvisors.of(callbackManager));
+		Consumer<ChatClient.AdvisorSpec> advisors = CallbackAdvisors.of(callbackManager);
+		return builder -> builder.defaultAdvisors(advisors);
 	}
 
 	@Bean
@@ -118,7 +127,8 @@ public final class CallbacksAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnProperty("callbacks.file.path")
 	FileCallbackHandler fileCallbackHandler(CallbacksProperties properties) {
-		Path path = properties.getFile().getPath();
+		// Set: the condition on the property says so.
+		Path path = java.util.Objects.requireNonNull(properties.getFile().getPath());
 		warnIfContent(properties, "callbacks.file.path");
 		try {
 			return new FileCallbackHandler(path, properties.isIncludeContent());
@@ -136,17 +146,7 @@ public final class CallbacksAutoConfiguration {
 		@Bean
 		static RetrievalTracingPostProcessor documentRetrieverTracingPostProcessor() {
 			return new RetrievalTracingPostProcessor(DocumentRetriever.class, "retrieve", Query.class,
-					new RetrievalInterceptor.RetrievalArgument() {
-						@Override
-						public String query(Object argument) {
-							return (argument instanceof Query query) ? query.text() : null;
-						}
-
-						@Override
-						public Map<String, ? extends Object> context(Object argument) {
-							return (argument instanceof Query query) ? query.context() : null;
-						}
-					});
+					RetrievalArguments.query());
 		}
 
 	}
@@ -158,7 +158,7 @@ public final class CallbacksAutoConfiguration {
 		@Bean
 		static RetrievalTracingPostProcessor vectorStoreTracingPostProcessor() {
 			return new RetrievalTracingPostProcessor(VectorStore.class, "similaritySearch", SearchRequest.class,
-					argument -> (argument instanceof SearchRequest request) ? request.getQuery() : null);
+					RetrievalArguments.searchRequest());
 		}
 
 	}

@@ -52,10 +52,8 @@ public final class CallbacksMetricsAutoConfiguration {
 			throw new InvalidConfigurationPropertyValueException("callbacks.metrics.attribution.values", "",
 					"must list the values the '" + tag + "' tag may take (others are recorded as 'other')");
 		}
-		LlmAttributionResolver resolver = attributionResolver.getIfAvailable(() -> run -> {
-			Object value = run.metadata().get(tag);
-			return (value != null) ? value.toString() : null;
-		});
+		LlmAttributionResolver resolver = attributionResolver
+			.getIfAvailable(() -> LlmAttributionResolver.fromMetadata(tag));
 		return new MicrometerCallbackObserver(meterRegistry, tag, attribution.getValues(), resolver);
 	}
 

@@ -16,4 +16,12 @@ public interface LlmAttributionResolver {
 	/** The attribution of {@code run}, or {@code null} when it has none. */
 	@Nullable String resolve(LlmRunRecord run);
 
+	/** The resolver used without a bean: the run's metadata entry named {@code key}. */
+	static LlmAttributionResolver fromMetadata(String key) {
+		return (run) -> {
+			Object value = run.metadata().get(key);
+			return (value != null) ? value.toString() : null;
+		};
+	}
+
 }

@@ -137,8 +137,9 @@ public final class ModelPrices {
 			return exact;
 		}
 		for (String prefix : this.prefixes) {
-			if (key.startsWith(prefix)) {
-				return this.prices.get(prefix);
+			Price byPrefix = key.startsWith(prefix) ? this.prices.get(prefix) : null;
+			if (byPrefix != null) {
+				return byPrefix;
 			}
 		}
 		return NO_PRICE;
