@@ -9,6 +9,7 @@ import dev.callbacks.handlers.FileCallbackHandler;
 import dev.callbacks.handlers.StdOutCallbackHandler;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import reactor.core.scheduler.Scheduler;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
@@ -44,6 +45,25 @@ class CallbacksAutoConfigurationTests {
 		this.contextRunner.withUserConfiguration(UserBeans.class).run(context -> {
 			assertThat(context.getBean(CallbackManager.class)).isSameAs(context.getBean("userManager"));
 			assertThat(context.getBean(ModelPrices.class)).isSameAs(context.getBean("userPrices"));
+		});
+	}
+
+	@Test
+	void schedulerOfSyncHandlersIsOwnedByTheContext() {
+		Scheduler[] scheduler = new Scheduler[1];
+		this.contextRunner.withPropertyValues("callbacks.async.sync-handlers=scheduler").run(context -> {
+			scheduler[0] = context.getBean(CallbacksAutoConfiguration.SYNC_HANDLER_SCHEDULER, Scheduler.class);
+			assertThat(context.getBean(CallbackManager.class).syncHandlerScheduler()).isSameAs(scheduler[0]);
+			assertThat(scheduler[0].isDisposed()).isFalse();
+		});
+		assertThat(scheduler[0].isDisposed()).as("disposed when the context closed").isTrue();
+	}
+
+	@Test
+	void noSchedulerForInlineSyncHandlers() {
+		this.contextRunner.run(context -> {
+			assertThat(context).doesNotHaveBean(Scheduler.class);
+			assertThat(context.getBean(CallbackManager.class).syncHandlerScheduler()).isNull();
 		});
 	}
 
