@@ -132,6 +132,83 @@ class HandlerErrorTests {
 	}
 
 	@Test
+	void errorsAreIsolatedLikeExceptionsAndTheStreamCompletes(CapturedOutput output) {
+		// An Error thrown from inside a Reactor operator is rethrown, not signalled:
+		// before, the subscriber was left hanging and later handlers missed the event.
+		this.model.then(Reply.tokens("Roses", " bloom").usage(5, 2));
+		CallbackHandler overflowing = new CallbackHandler() {
+			@Override
+			public void onLlmNewToken(dev.callbacks.event.LlmNewTokenEvent event) {
+				throw new StackOverflowError("deep in onLlmNewToken");
+			}
+
+			@Override
+			public void onLlmEnd(dev.callbacks.event.LlmEndEvent event) {
+				throw new OutOfMemoryError("full in onLlmEnd");
+			}
+		};
+
+		try (UsageTracker usage = UsageTracker.start()) {
+			StepVerifier.create(client(overflowing).prompt("x").stream().content())
+				.expectNext("Roses", " bloom")
+				.expectComplete()
+				.verify(java.time.Duration.ofSeconds(10));
+			assertThat(usage.successfulRequests()).isEqualTo(1);
+			assertThat(usage.totalTokens()).isEqualTo(7);
+		}
+		assertThat(this.witness.shape()).containsExactly("chain_start", "llm_start", "tokens", "llm_end", "chain_end");
+		assertThat(output).contains("Error in " + overflowing.getClass().getName()
+				+ ".onLlmNewToken callback: java.lang.StackOverflowError: deep in onLlmNewToken");
+		assertThat(output).contains("Error in " + overflowing.getClass().getName()
+				+ ".onLlmEnd callback: java.lang.OutOfMemoryError: full in onLlmEnd");
+		assertThat(this.registry.find(LlmMeters.HANDLER_ERRORS).tag(LlmMeters.TAG_EVENT, "onLlmNewToken").counter())
+			.isNotNull()
+			.satisfies(c -> assertThat(c.count()).isEqualTo(2));
+		assertThat(this.registry.find(LlmMeters.HANDLER_ERRORS).tag(LlmMeters.TAG_EVENT, "onLlmEnd").counter())
+			.isNotNull();
+	}
+
+	@Test
+	void raisingHandlerErrorFailsTheStreamWithItAsTheCause() {
+		this.model.then(Reply.tokens("a", "b").usage(1, 1));
+		CallbackHandler overflowing = new CallbackHandler() {
+			@Override
+			public void onLlmNewToken(dev.callbacks.event.LlmNewTokenEvent event) {
+				throw new StackOverflowError("deep");
+			}
+
+			@Override
+			public boolean raiseError() {
+				return true;
+			}
+		};
+
+		StepVerifier.create(client(overflowing).prompt("x").stream().content())
+			.expectErrorSatisfies(ex -> assertThat(ex).isInstanceOf(CallbackHandlerException.class)
+				.hasCauseInstanceOf(StackOverflowError.class))
+			.verify(java.time.Duration.ofSeconds(10));
+		assertThat(this.witness.shape()).containsExactly("chain_start", "llm_start", "tokens", "llm_error",
+				"chain_error");
+	}
+
+	@Test
+	void asyncHandlerReturningNullIsAHandlerError(CapturedOutput output) {
+		this.model.then(Reply.text("fine").usage(1, 1));
+		AsyncCallbackHandler returningNull = new AsyncCallbackHandler() {
+			@Override
+			@SuppressWarnings("NullAway")
+			public reactor.core.publisher.Mono<Void> onLlmEnd(dev.callbacks.event.LlmEndEvent event) {
+				return null;
+			}
+		};
+
+		assertThat(client(returningNull).prompt("x").call().content()).isEqualTo("fine");
+		assertThat(output).contains("onLlmEnd returned null instead of a Mono");
+		assertThat(this.registry.find(LlmMeters.HANDLER_ERRORS).tag(LlmMeters.TAG_EVENT, "onLlmEnd").counter())
+			.isNotNull();
+	}
+
+	@Test
 	void ignoreFlagsSkipTheirCategories() {
 		this.model.then(Reply.toolCall("stock", "{\"flower\":\"rose\"}").usage(10, 2))
 			.then(Reply.text("42 roses").usage(20, 4));
