@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.logging.Level;
@@ -12,6 +13,7 @@ import java.util.logging.Logger;
 import java.util.stream.Stream;
 
 import dev.callbacks.demo.OfflineShopTest;
+import dev.callbacks.demo.support.ExternalProgram;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,12 +32,12 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * The web pages in a real browser: Debian's headless Chromium, driven through its
- * chromedriver by Selenium. Skipped when Chromium or chromedriver is missing, unless
- * {@code CI=true}, where it fails instead ({@code .ci/run} installs them). They are
+ * chromedriver by Selenium. When Chromium or chromedriver is missing, the tests are
+ * skipped and the build prints one WARN line with the install command, unless
+ * {@code CI=true}, where they fail instead ({@code .ci/run} installs them). They are
  * looked up on the {@code PATH} (and in {@code /usr/bin}, {@code /usr/lib/chromium}), or
  * named by {@code CHROMIUM_BIN} and {@code CHROMEDRIVER_BIN}. Screenshots go to
  * {@code target/screenshots/}.
@@ -64,15 +66,20 @@ class BrowserTests {
 
 	@BeforeAll
 	static void startBrowser() throws IOException {
-		Optional<Path> chromium = executable("CHROMIUM_BIN", "chromium", "chromium-browser");
-		Optional<Path> chromedriver = executable("CHROMEDRIVER_BIN", "chromedriver");
+		Optional<Path> chromium = ExternalProgram.find("CHROMIUM_BIN", List.of(Path.of("/usr/lib/chromium")),
+				"chromium", "chromium-browser");
+		Optional<Path> chromedriver = ExternalProgram.find("CHROMEDRIVER_BIN", List.of(Path.of("/usr/lib/chromium")),
+				"chromedriver");
 		if (chromium.isEmpty() || chromedriver.isEmpty()) {
-			missing = "Chromium (" + chromium.map(Path::toString).orElse("missing") + ") and chromedriver ("
-					+ chromedriver.map(Path::toString).orElse("missing") + ") are needed: apt-get install chromium "
-					+ "chromium-driver";
-			if ("true".equals(System.getenv("CI"))) {
-				fail("CI=true but the browser test cannot run. " + missing);
+			List<String> notFound = new ArrayList<>();
+			if (chromium.isEmpty()) {
+				notFound.add("chromium");
 			}
+			if (chromedriver.isEmpty()) {
+				notFound.add("chromedriver");
+			}
+			missing = ExternalProgram.skipOrFail(ExternalProgram.skipLine("Browser tests", String.join("/", notFound),
+					"sudo apt-get install chromium chromium-driver"));
 			return;
 		}
 		QUIET.forEach((logger) -> logger.setLevel(Level.SEVERE));
@@ -154,21 +161,6 @@ class BrowserTests {
 	private static void screenshot(String name) throws IOException {
 		byte[] png = ((ChromeDriver) driver).getScreenshotAs(OutputType.BYTES);
 		Files.write(SCREENSHOTS.resolve(name), png);
-	}
-
-	// The file an environment variable names, else the first of the names on the PATH or
-	// in Debian's folders.
-	private static Optional<Path> executable(String variable, String... names) {
-		String given = System.getenv(variable);
-		if (given != null && !given.isBlank()) {
-			return Optional.of(Path.of(given)).filter(Files::isExecutable);
-		}
-		String path = System.getenv("PATH");
-		Stream<Path> directories = Stream.concat(
-				(path != null) ? Stream.of(path.split(File.pathSeparator)).map(Path::of) : Stream.empty(),
-				Stream.of(Path.of("/usr/bin"), Path.of("/usr/lib/chromium")));
-		List<Path> candidates = directories.flatMap((directory) -> Stream.of(names).map(directory::resolve)).toList();
-		return candidates.stream().filter(Files::isExecutable).findFirst();
 	}
 
 }
