@@ -310,7 +310,7 @@ public final class UsageLedgerRecorder implements CallbackObserver, AutoCloseabl
 		StringBuilder reasons = new StringBuilder();
 		for (DropReason reason : DropReason.values()) {
 			long dropped = droppedRuns(reason);
-			long since = dropped - this.droppedAtLastLog.get(reason);
+			long since = dropped - this.droppedAtLastLog.getOrDefault(reason, 0L);
 			if (since > 0) {
 				reasons.append((reasons.length() > 0) ? ", " : "").append(since).append(' ').append(reason.tagValue());
 				this.droppedAtLastLog.put(reason, dropped);
