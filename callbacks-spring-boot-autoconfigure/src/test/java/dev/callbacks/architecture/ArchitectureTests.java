@@ -107,11 +107,19 @@ class ArchitectureTests {
 
 	@Test
 	void onlyAutoConfigurationKnowsSpringBoot() {
+		// Actuator endpoints are the one exception, and only to the actuator's endpoint
+		// API, as in Spring Boot's own split of actuator and its auto-configuration.
 		noClasses().that()
-			.resideOutsideOfPackage(ROOT + ".autoconfigure..")
+			.resideOutsideOfPackages(ROOT + ".autoconfigure..", ROOT + "..actuate..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAPackage("org.springframework.boot..")
+			.check(classes);
+		noClasses().that()
+			.resideInAPackage(ROOT + "..actuate..")
+			.should()
+			.dependOnClassesThat(JavaClass.Predicates.resideInAPackage("org.springframework.boot..")
+				.and(JavaClass.Predicates.resideOutsideOfPackage("org.springframework.boot.actuate..")))
 			.check(classes);
 	}
 
