@@ -32,6 +32,19 @@ public final class CallbackAdvisors {
 	}
 
 	/**
+	 * The chain advisor of {@code manager} alone, for a client whose model observes its
+	 * own rounds
+	 * ({@link ModelRoundInterceptor#traced(org.springframework.ai.chat.model.ChatModel)},
+	 * or a {@code ChatModel} bean the auto-configuration traced): per-token work then
+	 * stays off Spring AI's advisor chain.
+	 */
+	public static Consumer<ChatClient.AdvisorSpec> forTracedModel(CallbackManager manager) {
+		Assert.notNull(manager, "manager must not be null");
+		ChainRunAdvisor chainAdvisor = ChainRunAdvisor.of(manager);
+		return spec -> spec.advisors(chainAdvisor);
+	}
+
+	/**
 	 * Whether {@code client} already has a manager's callbacks (for example, built from
 	 * the customized builder).
 	 */

@@ -58,16 +58,8 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 		if (chainRun == null) {
 			return chain.nextCall(request);
 		}
-		LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), false, chain);
-		return Lifecycles.blocking(run, run.start(), () -> {
-			run.modelCalled();
-			return chain.nextCall(request);
-		}, (response) -> {
-			ChatResponse chatResponse = response.chatResponse();
-			ChatResponse result = (chatResponse != null) ? chatResponse : new ChatResponse(List.of());
-			String model = ChatResponses.modelOf(result);
-			return run.end(result, ChatResponses.usageOf(run, result, model), model);
-		});
+		return LlmRounds.call(chainRun, request.prompt(), chain, () -> chain.nextCall(request),
+				ChatClientResponse::chatResponse);
 	}
 
 	@Override
@@ -77,26 +69,8 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			if (chainRun == null) {
 				return chain.nextStream(request);
 			}
-			LlmRun run = chainRun.newLlmRun(request.prompt().getInstructions(), modelOf(request.prompt()), true, chain);
-			ChatResponses.StreamedRound round = new ChatResponses.StreamedRound(run);
-			Flux<ChatClientResponse> next = chain.nextStream(request);
-			Flux<ChatClientResponse> body = Flux.defer(() -> {
-				run.modelCalled();
-				return next;
-			});
-			if (run.awaitsTokens()) {
-				// Async token handlers: the next chunk waits for them, which keeps tokens
-				// in order per handler.
-				body = body.concatMap(response -> {
-					Mono<Void> pending = round.onChunk(response.chatResponse());
-					return (pending != null) ? pending.thenReturn(response) : Mono.just(response);
-				});
-			}
-			else {
-				body = body.doOnNext(response -> round.onChunk(response.chatResponse()));
-			}
-			body = body.contextWrite(context -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run));
-			return Lifecycles.streaming(run.start(), body, round::end, run::error, run::cancel);
+			return LlmRounds.stream(chainRun, request.prompt(), chain, () -> chain.nextStream(request),
+					ChatClientResponse::chatResponse);
 		});
 	}
 
@@ -114,12 +88,6 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			return null;
 		}
 		return current.chain();
-	}
-
-	private static String modelOf(Prompt prompt) {
-		ChatOptions options = prompt.getOptions();
-		String model = (options != null) ? options.getModel() : null;
-		return (model != null) ? model : "";
 	}
 
 }

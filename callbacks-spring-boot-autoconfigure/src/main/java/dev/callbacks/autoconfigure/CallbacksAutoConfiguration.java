@@ -106,9 +106,19 @@ public final class CallbacksAutoConfiguration {
 	}
 
 	@Bean
-	ChatClientBuilderCustomizer callbacksChatClientBuilderCustomizer(CallbackManager callbackManager) {
-		Consumer<ChatClient.AdvisorSpec> advisors = CallbackAdvisors.of(callbackManager);
-		return builder -> builder.defaultAdvisors(advisors);
+	static ChatModelTracingPostProcessor callbacksChatModelTracingPostProcessor() {
+		return new ChatModelTracingPostProcessor();
+	}
+
+	@Bean
+	ChatClientBuilderCustomizer callbacksChatClientBuilderCustomizer(CallbackManager callbackManager,
+			ChatModelTracingPostProcessor models) {
+		// The builder's model is one of the ChatModel beans, created before the builder:
+		// when they all observe their own rounds, the chain advisor is all a client
+		// needs.
+		Consumer<ChatClient.AdvisorSpec> tracedModel = CallbackAdvisors.forTracedModel(callbackManager);
+		Consumer<ChatClient.AdvisorSpec> anyModel = CallbackAdvisors.of(callbackManager);
+		return builder -> builder.defaultAdvisors(models.tracesEveryModel() ? tracedModel : anyModel);
 	}
 
 	@Bean
