@@ -185,6 +185,14 @@ public final class UsageTracker implements AutoCloseable {
 		return this.usage.cachedPromptTokens();
 	}
 
+	/**
+	 * Prompt tokens written to the providers' prompt caches (billed higher than other
+	 * prompt tokens by some providers).
+	 */
+	public synchronized long cacheWriteTokens() {
+		return this.usage.cacheWriteTokens();
+	}
+
 	/** Completion tokens spent on reasoning. */
 	public synchronized long reasoningTokens() {
 		return this.usage.reasoningTokens();

@@ -3,7 +3,6 @@ package dev.callbacks.autoconfigure;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -64,9 +63,7 @@ public final class CallbacksAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	ModelPrices callbackModelPrices(CallbacksProperties properties) {
-		Map<String, ModelPrices.Price> overrides = new LinkedHashMap<>();
-		properties.getPricing().getModels().forEach((model, price) -> overrides.put(model, toPrice(model, price)));
-		return ModelPrices.defaults().with(overrides);
+		return PricingPropertiesMapper.modelPrices(properties.getPricing());
 	}
 
 	@Bean
@@ -177,30 +174,6 @@ public final class CallbacksAutoConfiguration {
 		if (properties.isIncludeContent()) {
 			logger.warn("callbacks.include-content=true: the handler of {} writes prompt and completion text, "
 					+ "which may contain personal or confidential data", handler);
-		}
-	}
-
-	private static ModelPrices.Price toPrice(String model, CallbacksProperties.ModelPrice price) {
-		String prefix = "callbacks.pricing.models.[" + model + "].";
-		if (price.getPrompt() == null) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "prompt", null,
-					"a price needs both prompt and completion (USD per 1M tokens)");
-		}
-		if (price.getCompletion() == null) {
-			throw new InvalidConfigurationPropertyValueException(prefix + "completion", null,
-					"a price needs both prompt and completion (USD per 1M tokens)");
-		}
-		checkNotNegative(prefix + "prompt", price.getPrompt());
-		checkNotNegative(prefix + "completion", price.getCompletion());
-		if (price.getCachedPrompt() != null) {
-			checkNotNegative(prefix + "cached-prompt", price.getCachedPrompt());
-		}
-		return new ModelPrices.Price(price.getPrompt(), price.getCompletion(), price.getCachedPrompt());
-	}
-
-	private static void checkNotNegative(String name, java.math.BigDecimal value) {
-		if (value.signum() < 0) {
-			throw new InvalidConfigurationPropertyValueException(name, value, "a price must not be negative");
 		}
 	}
 

@@ -11,6 +11,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.core.io.Resource;
 
 /**
  * Configuration of the callbacks starter.
@@ -183,10 +184,25 @@ public class CallbacksProperties {
 	public static class Pricing {
 
 		/**
+		 * Price map in the format of LiteLLM's model_prices_and_context_window.json (such
+		 * as classpath:prices.json or file:/etc/llm/prices.json), laid over the bundled
+		 * table; models priced by callbacks.pricing.models are laid over both.
+		 */
+		private @Nullable Resource litellmMap;
+
+		/**
 		 * Prices in USD per million tokens by model name or prefix, laid over the bundled
-		 * table.
+		 * table and the LiteLLM map.
 		 */
 		private final Map<String, ModelPrice> models = new LinkedHashMap<>();
+
+		public @Nullable Resource getLitellmMap() {
+			return this.litellmMap;
+		}
+
+		public void setLitellmMap(@Nullable Resource litellmMap) {
+			this.litellmMap = litellmMap;
+		}
 
 		public Map<String, ModelPrice> getModels() {
 			return this.models;
@@ -228,12 +244,136 @@ public class CallbacksProperties {
 			this.completion = completion;
 		}
 
+		/**
+		 * USD per million prompt tokens written to the provider's cache (default or
+		 * five-minute lifetime); the prompt price when unset.
+		 */
+		private @Nullable BigDecimal cacheWrite;
+
+		/**
+		 * USD per million prompt tokens written to the provider's cache with a one-hour
+		 * lifetime; the cache-write price when unset.
+		 */
+		private @Nullable BigDecimal cacheWrite1h;
+
+		private final PriceTier tier = new PriceTier();
+
 		public @Nullable BigDecimal getCachedPrompt() {
 			return this.cachedPrompt;
 		}
 
 		public void setCachedPrompt(@Nullable BigDecimal cachedPrompt) {
 			this.cachedPrompt = cachedPrompt;
+		}
+
+		public @Nullable BigDecimal getCacheWrite() {
+			return this.cacheWrite;
+		}
+
+		public void setCacheWrite(@Nullable BigDecimal cacheWrite) {
+			this.cacheWrite = cacheWrite;
+		}
+
+		public @Nullable BigDecimal getCacheWrite1h() {
+			return this.cacheWrite1h;
+		}
+
+		public void setCacheWrite1h(@Nullable BigDecimal cacheWrite1h) {
+			this.cacheWrite1h = cacheWrite1h;
+		}
+
+		public PriceTier getTier() {
+			return this.tier;
+		}
+
+	}
+
+	/**
+	 * Prices that apply to a whole request when its prompt is larger than a threshold
+	 * (long-context prices).
+	 */
+	public static class PriceTier {
+
+		/**
+		 * Prompt tokens (cache reads and writes included) above which the whole request
+		 * is charged at the tier prices, such as 200000.
+		 */
+		private @Nullable Long abovePromptTokens;
+
+		/**
+		 * USD per million prompt tokens above the threshold.
+		 */
+		private @Nullable BigDecimal prompt;
+
+		/**
+		 * USD per million completion tokens above the threshold.
+		 */
+		private @Nullable BigDecimal completion;
+
+		/**
+		 * USD per million cache-read prompt tokens above the threshold; when unset, the
+		 * cached-prompt price scaled like the prompt price.
+		 */
+		private @Nullable BigDecimal cachedPrompt;
+
+		/**
+		 * USD per million cache-write prompt tokens above the threshold; when unset, the
+		 * cache-write price scaled like the prompt price.
+		 */
+		private @Nullable BigDecimal cacheWrite;
+
+		/**
+		 * USD per million one-hour cache-write prompt tokens above the threshold; when
+		 * unset, the cache-write-1h price scaled like the prompt price.
+		 */
+		private @Nullable BigDecimal cacheWrite1h;
+
+		public @Nullable Long getAbovePromptTokens() {
+			return this.abovePromptTokens;
+		}
+
+		public void setAbovePromptTokens(@Nullable Long abovePromptTokens) {
+			this.abovePromptTokens = abovePromptTokens;
+		}
+
+		public @Nullable BigDecimal getPrompt() {
+			return this.prompt;
+		}
+
+		public void setPrompt(@Nullable BigDecimal prompt) {
+			this.prompt = prompt;
+		}
+
+		public @Nullable BigDecimal getCompletion() {
+			return this.completion;
+		}
+
+		public void setCompletion(@Nullable BigDecimal completion) {
+			this.completion = completion;
+		}
+
+		public @Nullable BigDecimal getCachedPrompt() {
+			return this.cachedPrompt;
+		}
+
+		public void setCachedPrompt(@Nullable BigDecimal cachedPrompt) {
+			this.cachedPrompt = cachedPrompt;
+		}
+
+		public @Nullable BigDecimal getCacheWrite() {
+			return this.cacheWrite;
+		}
+
+		public void setCacheWrite(@Nullable BigDecimal cacheWrite) {
+			this.cacheWrite = cacheWrite;
+		}
+
+		public @Nullable BigDecimal getCacheWrite1h() {
+			return this.cacheWrite1h;
+		}
+
+		public void setCacheWrite1h(@Nullable BigDecimal cacheWrite1h) {
+			this.cacheWrite1h = cacheWrite1h;
 		}
 
 	}

@@ -12,6 +12,16 @@ public final class LlmMeters {
 	public static final String TOKENS = "llm.tokens";
 
 	/**
+	 * Counter of the tokens that are parts of {@link #TOKENS} and that providers bill
+	 * differently (in Prometheus {@code llm_tokens_detail_total}); tags {@code type}
+	 * ({@code cache_read}, {@code cache_write} of the input, {@code reasoning} of the
+	 * output), {@code model}, {@code client}. A separate meter so that the
+	 * {@code llm.tokens} series of a model still add up to its total tokens: these are
+	 * not to be added to them.
+	 */
+	public static final String TOKENS_DETAIL = "llm.tokens.detail";
+
+	/**
 	 * Counter of LLM round trips; tags {@code model}, {@code client}, {@code outcome}.
 	 */
 	public static final String REQUESTS = "llm.requests";
@@ -54,6 +64,15 @@ public final class LlmMeters {
 	public static final String TYPE_INPUT = "input";
 
 	public static final String TYPE_OUTPUT = "output";
+
+	/** {@link #TOKENS_DETAIL} type: prompt tokens read from the provider's cache. */
+	public static final String TYPE_CACHE_READ = "cache_read";
+
+	/** {@link #TOKENS_DETAIL} type: prompt tokens written to the provider's cache. */
+	public static final String TYPE_CACHE_WRITE = "cache_write";
+
+	/** {@link #TOKENS_DETAIL} type: completion tokens spent on reasoning. */
+	public static final String TYPE_REASONING = "reasoning";
 
 	public static final String OUTCOME_SUCCESS = "success";
 

@@ -69,6 +69,7 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 		if (usage.completionTokens() > 0) {
 			meters.outputTokens.increment(usage.completionTokens());
 		}
+		meters.recordDetails(usage);
 		(run.success() ? meters.success : meters.error).increment();
 		if (run.cost() != null && run.cost().signum() > 0) {
 			meters.cost.increment(run.cost().doubleValue());
@@ -135,11 +136,25 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 
 		final Timer timeToFirstToken;
 
+		private final MeterRegistry registry;
+
+		private final Tags tags;
+
+		// Registered on first use: most models never read or write a cache or reason, and
+		// a series of zeros for each of them would only be noise.
+		private volatile @Nullable Counter cacheReadTokens;
+
+		private volatile @Nullable Counter cacheWriteTokens;
+
+		private volatile @Nullable Counter reasoningTokens;
+
 		RunMeters(MeterRegistry registry, Key key, @Nullable String attributionTag) {
 			Tags tags = Tags.of(LlmMeters.TAG_MODEL, key.model(), LlmMeters.TAG_CLIENT, key.client());
 			if (attributionTag != null && key.attribution() != null) {
 				tags = tags.and(attributionTag, key.attribution());
 			}
+			this.registry = registry;
+			this.tags = tags;
 			this.inputTokens = tokens(registry, tags, LlmMeters.TYPE_INPUT);
 			this.outputTokens = tokens(registry, tags, LlmMeters.TYPE_OUTPUT);
 			this.success = requests(registry, tags, LlmMeters.OUTCOME_SUCCESS);
@@ -153,6 +168,48 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 				.description("Time from the start of a streamed LLM round trip to its first token")
 				.tags(tags)
 				.register(registry);
+		}
+
+		// The parts of llm.tokens, in a meter of their own so that llm.tokens still sums
+		// to
+		// the total (input already includes cache reads and writes, output reasoning).
+		void recordDetails(TokenUsage usage) {
+			if (usage.cachedPromptTokens() > 0) {
+				Counter counter = this.cacheReadTokens;
+				if (counter == null) {
+					counter = detail(LlmMeters.TYPE_CACHE_READ);
+					this.cacheReadTokens = counter;
+				}
+				counter.increment(usage.cachedPromptTokens());
+			}
+			if (usage.cacheWriteTokens() > 0) {
+				Counter counter = this.cacheWriteTokens;
+				if (counter == null) {
+					counter = detail(LlmMeters.TYPE_CACHE_WRITE);
+					this.cacheWriteTokens = counter;
+				}
+				counter.increment(usage.cacheWriteTokens());
+			}
+			if (usage.reasoningTokens() > 0) {
+				Counter counter = this.reasoningTokens;
+				if (counter == null) {
+					counter = detail(LlmMeters.TYPE_REASONING);
+					this.reasoningTokens = counter;
+				}
+				counter.increment(usage.reasoningTokens());
+			}
+		}
+
+		// Registering twice returns the same counter, so a race here loses nothing. No
+		// base
+		// unit: Prometheus would append it (llm_tokens_detail_tokens_total).
+		private Counter detail(String type) {
+			return Counter.builder(LlmMeters.TOKENS_DETAIL)
+				.description("Tokens that are parts of llm.tokens billed differently: cache reads and writes "
+						+ "(of the input), reasoning (of the output); not to be added to llm.tokens")
+				.tags(this.tags)
+				.tag(LlmMeters.TAG_TYPE, type)
+				.register(this.registry);
 		}
 
 		private static Counter tokens(MeterRegistry registry, Tags tags, String type) {

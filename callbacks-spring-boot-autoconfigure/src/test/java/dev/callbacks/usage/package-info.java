@@ -1,0 +1,7 @@
+/**
+ * Tests of prices, cost and price maps.
+ */
+@NullMarked
+package dev.callbacks.usage;
+
+import org.jspecify.annotations.NullMarked;
