@@ -41,11 +41,15 @@ class AsyncHandlerTests {
 
 	private static final Duration HALF_SECOND = Duration.ofMillis(500);
 
-	private final ScriptedChatModel model = new ScriptedChatModel();
+	final ScriptedChatModel model = new ScriptedChatModel();
 
-	private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
+	final SimpleMeterRegistry registry = new SimpleMeterRegistry();
 
-	private ChatClient client(Duration asyncTimeout, BaseCallbackHandler... handlers) {
+	/**
+	 * The client under test: the handlers at the client level, rounds seen by the LLM
+	 * advisor.
+	 */
+	ChatClient client(Duration asyncTimeout, BaseCallbackHandler... handlers) {
 		CallbackManager manager = CallbackManager.builder()
 			.asyncTimeout(asyncTimeout)
 			.observers(List.of(new MicrometerCallbackObserver(this.registry)))

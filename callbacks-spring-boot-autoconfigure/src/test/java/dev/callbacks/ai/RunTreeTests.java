@@ -40,11 +40,14 @@ import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 /** The run tree of real {@code ChatClient} calls and streams over a scripted model. */
 class RunTreeTests {
 
-	private final ScriptedChatModel model = new ScriptedChatModel();
+	final ScriptedChatModel model = new ScriptedChatModel();
 
-	private final RecordingHandler handler = new RecordingHandler();
+	final RecordingHandler handler = new RecordingHandler();
 
-	private ChatClient client() {
+	/**
+	 * The client under test: its rounds seen by the LLM advisor of the handler's level.
+	 */
+	ChatClient client() {
 		return ChatClient.builder(this.model).defaultAdvisors(Callbacks.handlers(this.handler)).build();
 	}
 

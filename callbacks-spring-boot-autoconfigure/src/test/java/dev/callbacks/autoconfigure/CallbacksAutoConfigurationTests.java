@@ -1,6 +1,7 @@
 package dev.callbacks.autoconfigure;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import dev.callbacks.CallbackManager;
 import dev.callbacks.usage.ModelPrices;
@@ -11,7 +12,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import reactor.core.scheduler.Scheduler;
 
+import dev.callbacks.test.ScriptedChatModel;
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.DefaultChatClient;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.chat.model.ChatResponse;
+import org.springframework.ai.chat.prompt.Prompt;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -46,6 +53,54 @@ class CallbacksAutoConfigurationTests {
 			assertThat(context.getBean(CallbackManager.class)).isSameAs(context.getBean("userManager"));
 			assertThat(context.getBean(ModelPrices.class)).isSameAs(context.getBean("userPrices"));
 		});
+	}
+
+	@Test
+	void chatModelBeansObserveTheirRoundsAndClientsGetOnlyTheChainAdvisor() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration.class,
+					org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration.class))
+			.withBean(ScriptedChatModel.class, ScriptedChatModel::new)
+			.run(context -> {
+				ChatModel model = context.getBean(ChatModel.class);
+				assertThat(model).isInstanceOf(ScriptedChatModel.class);
+				assertThat(AopUtils.isCglibProxy(model)).as("traced, keeping its type").isTrue();
+				assertThat(callbackAdvisors(context.getBean(ChatClient.Builder.class).build()))
+					.containsExactly("ChainRunAdvisor");
+			});
+	}
+
+	@Test
+	void aFinalChatModelKeepsTheLlmAdvisor() {
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration.class,
+					org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration.class))
+			.withBean(FinalChatModel.class, FinalChatModel::new)
+			.run(context -> {
+				assertThat(AopUtils.isAopProxy(context.getBean(ChatModel.class))).isFalse();
+				assertThat(callbackAdvisors(context.getBean(ChatClient.Builder.class).build()))
+					.containsExactly("ChainRunAdvisor", "LlmRunAdvisor");
+			});
+	}
+
+	private static List<String> callbackAdvisors(ChatClient client) {
+		return ((DefaultChatClient.DefaultChatClientRequestSpec) client.prompt()).getAdvisors()
+			.stream()
+			.filter(advisor -> advisor.getClass().getPackageName().startsWith("dev.callbacks"))
+			.map(advisor -> advisor.getClass().getSimpleName())
+			.toList();
+	}
+
+	/** Like Spring AI 2.0.1's OpenAI and Anthropic models: a final class. */
+	static final class FinalChatModel implements ChatModel {
+
+		@Override
+		public ChatResponse call(Prompt prompt) {
+			return new ChatResponse(List.of());
+		}
+
 	}
 
 	@Test

@@ -29,7 +29,7 @@ import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
  * chunk per token, then, like OpenAI with {@code include_usage}, a final chunk with no
  * generation that carries the usage.
  */
-public final class ScriptedChatModel implements ChatModel {
+public class ScriptedChatModel implements ChatModel {
 
 	public static final String MODEL = "scripted-model";
 
