@@ -7,9 +7,10 @@ import java.util.function.UnaryOperator;
 
 import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackManager;
-import dev.callbacks.Run;
+import dev.callbacks.internal.Run;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.ai.CallbackAdvisors;
+import dev.callbacks.ai.ModelRoundInterceptor;
 import dev.callbacks.metrics.MicrometerCallbackObserver;
 import io.micrometer.context.ContextRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -36,12 +37,17 @@ import org.springframework.core.Ordered;
  * <li>{@code bare_2_noop_advisors_3ctx}: the same plus three advisor-context entries, as
  * many as the starter used to add (manager, chain run, LLM run): what Spring AI's
  * per-chunk context copies charge for them.</li>
- * <li>{@code starter_inert}: the starter's two advisors and manager (as the
- * auto-configuration's {@code ChatClientBuilderCustomizer} adds them) with nothing
+ * <li>{@code bare_1_noop_advisor}: bare plus one advisor that does nothing: the floor of
+ * any design with one advisor.</li>
+ * <li>{@code starter_inert}: the starter as the auto-configuration sets up a client of a
+ * {@code ChatModel} bean (the model traced, the chain advisor in the client) with nothing
  * listening: no handler, no tracker, no meters.</li>
- * <li>{@code starter_0h} / {@code _1h} / {@code _3h}: the starter with 0, 1 or 3 global
- * sync handlers, the {@code llm.*} meters ({@link MicrometerCallbackObserver}) and a
+ * <li>{@code starter_0h} / {@code _1h} / {@code _3h}: the same with 0, 1 or 3 global sync
+ * handlers, the {@code llm.*} meters ({@link MicrometerCallbackObserver}) and a
  * {@code UsageTracker} opened around each request.</li>
+ * <li>{@code starter_3h_advisor}: {@code starter_3h} with the rounds seen by the LLM
+ * advisor instead of the traced model: what clients of a final model class (Spring AI
+ * 2.0.1's OpenAI and Anthropic models) and hand-built clients get.</li>
  * <li>{@code spring_ai_obs}: no starter; Spring AI's own observation switched on, as with
  * Actuator: an {@link ObservationRegistry} with {@link DefaultMeterObservationHandler}
  * (timers of every observation) and {@link ChatModelMeterObservationHandler}
@@ -53,10 +59,11 @@ import org.springframework.core.Ordered;
  */
 enum Config {
 
-	BARE(false, 0, false, false, false), BARE_2_NOOP_ADVISORS(false, 0, false, false, false),
-	BARE_2_NOOP_ADVISORS_3CTX(false, 0, false, false, false), STARTER_INERT(true, 0, false, false, false),
-	STARTER_0H(true, 0, true, true, false), STARTER_1H(true, 1, true, true, false),
-	STARTER_3H(true, 3, true, true, false), SPRING_AI_OBS(false, 0, false, false, true),
+	BARE(false, 0, false, false, false), BARE_1_NOOP_ADVISOR(false, 0, false, false, false),
+	BARE_2_NOOP_ADVISORS(false, 0, false, false, false), BARE_2_NOOP_ADVISORS_3CTX(false, 0, false, false, false),
+	STARTER_INERT(true, 0, false, false, false), STARTER_0H(true, 0, true, true, false),
+	STARTER_1H(true, 1, true, true, false), STARTER_3H(true, 3, true, true, false),
+	STARTER_3H_ADVISOR(true, 3, true, true, false), SPRING_AI_OBS(false, 0, false, false, true),
 	SPRING_AI_OBS_3H(true, 3, true, true, true);
 
 	final boolean starter;
@@ -127,6 +134,12 @@ enum Config {
 			}
 			this.model = new ZeroLatencyChatModel(streamTokens, this.observationRegistry);
 			ChatModel chatModel = (decorator != null) ? decorator.apply(this.model) : this.model;
+			boolean tracedModel = config.starter && config != STARTER_3H_ADVISOR;
+			if (tracedModel) {
+				// What the auto-configuration does to ChatModel beans of non-final
+				// classes.
+				chatModel = ModelRoundInterceptor.traced(chatModel);
+			}
 			ChatClient.Builder builder = ChatClient.builder(chatModel, this.observationRegistry, null, null);
 			if (config.starter) {
 				List<BaseCallbackHandler> handlers = new ArrayList<>();
@@ -146,7 +159,11 @@ enum Config {
 				CallbackManager callbackManager = manager.build();
 				// What CallbacksAutoConfiguration's ChatClientBuilderCustomizer adds to
 				// every builder.
-				builder.defaultAdvisors(CallbackAdvisors.of(callbackManager));
+				builder.defaultAdvisors(tracedModel ? CallbackAdvisors.forTracedModel(callbackManager)
+						: CallbackAdvisors.of(callbackManager));
+			}
+			if (config == BARE_1_NOOP_ADVISOR) {
+				builder.defaultAdvisors(new PassThroughAdvisor("first", Ordered.HIGHEST_PRECEDENCE));
 			}
 			if (config == BARE_2_NOOP_ADVISORS || config == BARE_2_NOOP_ADVISORS_3CTX) {
 				builder.defaultAdvisors(new PassThroughAdvisor("first", Ordered.HIGHEST_PRECEDENCE),

@@ -39,7 +39,7 @@ import org.springframework.ai.model.tool.DefaultToolCallingChatOptions;
  * context (which is what {@code ChatModelMeterObservationHandler} reads the token usage
  * from).
  */
-public final class ZeroLatencyChatModel implements ChatModel {
+public class ZeroLatencyChatModel implements ChatModel {
 
 	public static final String MODEL = "gpt-4o-mini";
 

@@ -32,6 +32,10 @@ final class LlmRounds {
 	static <T> T call(ChainRun chain, Prompt prompt, Object startedBy, Supplier<T> body,
 			Function<T, @Nullable ChatResponse> response) {
 		LlmRun run = chain.newLlmRun(prompt.getInstructions(), modelOf(prompt), false, startedBy);
+		if (run == null) {
+			// The chain was cancelled while this round was being started.
+			return body.get();
+		}
 		return Lifecycles.blocking(run, run.start(), () -> {
 			run.modelCalled();
 			return body.get();
@@ -51,6 +55,10 @@ final class LlmRounds {
 	static <T> Flux<T> stream(ChainRun chain, Prompt prompt, Object startedBy, Supplier<Flux<T>> body,
 			Function<T, @Nullable ChatResponse> chunk) {
 		LlmRun run = chain.newLlmRun(prompt.getInstructions(), modelOf(prompt), true, startedBy);
+		if (run == null) {
+			// The chain was cancelled while this round was being started.
+			return Flux.defer(body);
+		}
 		ChatResponses.StreamedRound round = new ChatResponses.StreamedRound(run);
 		Flux<T> chunks = Flux.defer(() -> {
 			run.modelCalled();

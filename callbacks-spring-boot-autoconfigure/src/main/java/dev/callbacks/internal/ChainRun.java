@@ -1,8 +1,5 @@
 package dev.callbacks.internal;
 
-import dev.callbacks.UsageTracker;
-import dev.callbacks.RunCancelledException;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -10,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
+import dev.callbacks.RunCancelledException;
+import dev.callbacks.UsageTracker;
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;
 import dev.callbacks.event.ChainStartEvent;
@@ -34,6 +35,13 @@ public final class ChainRun extends Run {
 	// The round in progress, so that a cancel ends it before the chain (children end
 	// before parents).
 	private volatile @Nullable LlmRun activeLlmRun;
+
+	// Set under "this" when the chain is being cancelled: no new round may start.
+	private boolean closing;
+
+	// Per async handler, how long it has kept this run tree waiting: one timeout bounds
+	// a hung handler per run tree, not per event. Created on first use.
+	private volatile @Nullable Map<HandlerEntry, AtomicLong> asyncWaits;
 
 	// Tool and retriever runs in progress, for the same reason; guarded by "this",
 	// created on first use.
@@ -129,6 +137,30 @@ public final class ChainRun extends Run {
 		this.usage = this.usage.plus(roundUsage);
 	}
 
+	/**
+	 * What is left of {@code timeout} for {@code entry} in this run tree (nanoseconds).
+	 */
+	long asyncBudgetNanos(HandlerEntry entry, long timeoutNanos) {
+		Map<HandlerEntry, AtomicLong> waits = this.asyncWaits;
+		AtomicLong spent = (waits != null) ? waits.get(entry) : null;
+		return (spent != null) ? timeoutNanos - spent.get() : timeoutNanos;
+	}
+
+	/** Adds {@code nanos} to the time {@code entry} kept this run tree waiting. */
+	void asyncWaited(HandlerEntry entry, long nanos) {
+		Map<HandlerEntry, AtomicLong> waits = this.asyncWaits;
+		if (waits == null) {
+			synchronized (this) {
+				waits = this.asyncWaits;
+				if (waits == null) {
+					waits = new ConcurrentHashMap<>(4);
+					this.asyncWaits = waits;
+				}
+			}
+		}
+		waits.computeIfAbsent(entry, (key) -> new AtomicLong()).addAndGet(nanos);
+	}
+
 	/** Delivers the chain start with the prompt's messages. */
 	public Mono<Void> start(List<Message> messages) {
 		if (!listens(EventKind.CHAIN_START)) {
@@ -151,10 +183,17 @@ public final class ChainRun extends Run {
 	 * @param messages the prompt, as handlers see it in the chat-model start event
 	 * @param model the requested model ({@code ""} when the request names none)
 	 */
-	public LlmRun newLlmRun(List<Message> messages, String model, boolean streaming, Object startedBy) {
-		LlmRun run = new LlmRun(this, messages, model, streaming, startedBy);
-		this.activeLlmRun = run;
-		return run;
+	public @Nullable LlmRun newLlmRun(List<Message> messages, String model, boolean streaming, Object startedBy) {
+		// Under the lock that cancel() takes: a round that starts while the chain is
+		// being cancelled would otherwise end after its parent.
+		synchronized (this) {
+			if (this.closing || isFinished()) {
+				return null;
+			}
+			LlmRun run = new LlmRun(this, messages, model, streaming, startedBy);
+			this.activeLlmRun = run;
+			return run;
+		}
 	}
 
 	/** Starts a tool run, a child of this chain. */
@@ -221,7 +260,11 @@ public final class ChainRun extends Run {
 		// Children first: a tool still running on another thread ends as cancelled before
 		// its parent, and its late result (or a round Spring AI starts after the cancel)
 		// finds the chain finished and stays silent.
-		LlmRun round = this.activeLlmRun;
+		LlmRun round;
+		synchronized (this) {
+			this.closing = true;
+			round = this.activeLlmRun;
+		}
 		if (round != null) {
 			round.cancel();
 		}

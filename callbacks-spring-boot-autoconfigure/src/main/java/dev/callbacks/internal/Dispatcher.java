@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Scheduler;
+import reactor.util.retry.Retry;
 
 /**
  * Delivers one event to the handlers of a run: synchronous handlers in order on the
@@ -27,6 +28,10 @@ import reactor.core.scheduler.Scheduler;
 public final class Dispatcher {
 
 	private static final Logger logger = LoggerFactory.getLogger(Dispatcher.class);
+
+	private static final Retry SATURATED = Retry.backoff(Long.MAX_VALUE, Duration.ofMillis(1))
+		.maxBackoff(Duration.ofMillis(20))
+		.filter(RejectedExecutionException.class::isInstance);
 
 	private final List<CallbackObserver> observers;
 
@@ -64,7 +69,10 @@ public final class Dispatcher {
 				if (pending == null) {
 					pending = new ArrayList<>(2);
 				}
-				pending.add(invokeAsync(entry, kind, event));
+				Mono<Void> call = invokeAsync(run.chain(), entry, kind, event);
+				if (call != null) {
+					pending.add(call);
+				}
 			}
 			else if (offload) {
 				if (offloaded == null) {
@@ -114,7 +122,14 @@ public final class Dispatcher {
 		}
 	}
 
-	private Mono<Void> invokeAsync(HandlerEntry entry, EventKind kind, CallbackEvent event) {
+	// Null when the handler has used up its time in this run tree: a hung handler is
+	// waited for once per run tree, not once per event.
+	private @Nullable Mono<Void> invokeAsync(ChainRun chain, HandlerEntry entry, EventKind kind, CallbackEvent event) {
+		long timeoutNanos = this.asyncTimeout.toNanos();
+		long budget = chain.asyncBudgetNanos(entry, timeoutNanos);
+		if (budget <= 0) {
+			return null;
+		}
 		Mono<Void> result;
 		try {
 			result = kind.invokeAsync((AsyncCallbackHandler) entry.handler, event);
@@ -129,14 +144,23 @@ public final class Dispatcher {
 					entry.name() + "." + kind.methodName + " returned null instead of a Mono"));
 			return (raised != null) ? Mono.error(raised) : Mono.empty();
 		}
-		return result
-			.timeout(this.asyncTimeout,
-					Mono.defer(() -> Mono.error(new TimeoutException(
-							entry.name() + "." + kind.methodName + " did not complete within " + this.asyncTimeout))))
-			.onErrorResume(ex -> {
-				RuntimeException raised = failed(entry, kind, ex);
-				return (raised != null) ? Mono.error(raised) : Mono.empty();
-			});
+		Mono<Void> call = result;
+		return Mono.defer(() -> {
+			long started = System.nanoTime();
+			return call
+				.timeout(Duration.ofNanos(budget),
+						Mono.defer(() -> Mono.error(new TimeoutException(
+								entry.name() + "." + kind.methodName + " did not complete within " + this.asyncTimeout
+										+ " (its time for the whole run); " + "it gets no more events of this run"))))
+				// Counted before the signal travels on (doFinally would run after the
+				// next
+				// event was already dispatched with the old budget).
+				.doOnTerminate(() -> chain.asyncWaited(entry, System.nanoTime() - started))
+				.doOnCancel(() -> chain.asyncWaited(entry, System.nanoTime() - started));
+		}).onErrorResume(ex -> {
+			RuntimeException raised = failed(entry, kind, ex);
+			return (raised != null) ? Mono.error(raised) : Mono.empty();
+		});
 	}
 
 	private Mono<Void> offload(List<HandlerEntry> entries, EventKind kind, CallbackEvent event) {
@@ -155,21 +179,12 @@ public final class Dispatcher {
 			if (raised != null) {
 				throw raised;
 			}
-		}).subscribeOn(scheduler).onErrorResume(ex -> {
-			// A saturated scheduler rejects the task: that is a failure of these
-			// handlers, not of the chat.
-			if (ex instanceof RejectedExecutionException) {
-				RuntimeException raised = null;
-				for (HandlerEntry entry : entries) {
-					RuntimeException failure = failed(entry, kind, ex);
-					if (failure != null && raised == null) {
-						raised = failure;
-					}
-				}
-				return (raised != null) ? Mono.error(raised) : Mono.empty();
-			}
-			return Mono.error(ex);
-		});
+		})
+			.subscribeOn(scheduler)
+			// A saturated scheduler rejects the task: the event is offered again until it
+			// is taken, so the stream slows down instead of its handlers missing (or
+			// reordering) events; the queue bounds memory, not delivery.
+			.retryWhen(SATURATED);
 	}
 
 	/**

@@ -1,10 +1,10 @@
 package dev.callbacks.internal;
 
+import java.lang.reflect.Method;
+
+import dev.callbacks.AsyncCallbackHandler;
 import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackHandler;
-import dev.callbacks.AsyncCallbackHandler;
-
-import java.lang.reflect.Method;
 
 /**
  * A handler with what the dispatcher needs to know about it, worked out once per run

@@ -1,9 +1,9 @@
 package dev.callbacks.internal;
 
-import dev.callbacks.BaseCallbackHandler;
-
 import java.util.ArrayList;
 import java.util.List;
+
+import dev.callbacks.BaseCallbackHandler;
 
 /**
  * The handlers of one run tree in delivery order (global, client, request), with the

@@ -1,11 +1,10 @@
 package dev.callbacks.internal;
 
-import dev.callbacks.RunCancelledException;
-
 import java.time.Instant;
 import java.util.List;
 
 import dev.callbacks.LlmRunRecord;
+import dev.callbacks.RunCancelledException;
 import dev.callbacks.event.ChatModelStartEvent;
 import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.event.LlmErrorEvent;
@@ -161,8 +160,15 @@ public final class LlmRun extends Run {
 		if (!listens(EventKind.LLM_NEW_TOKEN)) {
 			return null;
 		}
-		return this.dispatcher.dispatch(this, EventKind.LLM_NEW_TOKEN,
-				new LlmNewTokenEvent(this.id, this.parentId, this.name, this.tags, this.metadata, token, index));
+		// A cancel on the subscriber's thread races the chunk thread: the token and the
+		// cancel's error are delivered one after the other, never a token after it.
+		synchronized (this) {
+			if (isFinished()) {
+				return null;
+			}
+			return this.dispatcher.dispatch(this, EventKind.LLM_NEW_TOKEN,
+					new LlmNewTokenEvent(this.id, this.parentId, this.name, this.tags, this.metadata, token, index));
+		}
 	}
 
 	/**
@@ -191,6 +197,12 @@ public final class LlmRun extends Run {
 	/** Delivers the LLM error; usage already reported in the round still counts. */
 	@Override
 	public Mono<Void> error(Throwable error) {
+		synchronized (this) {
+			return deliverError(error);
+		}
+	}
+
+	private Mono<Void> deliverError(Throwable error) {
 		if (!finish()) {
 			return Mono.empty();
 		}

@@ -1,13 +1,12 @@
 package dev.callbacks.internal;
 
-import dev.callbacks.RunCancelledException;
-
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import dev.callbacks.RunCancelledException;
 import dev.callbacks.event.CallbackEvent;
 import dev.callbacks.event.CustomEvent;
 import org.jspecify.annotations.Nullable;
