@@ -1,6 +1,6 @@
 package dev.callbacks.demo.model;
 
-import java.util.List;
+import java.math.BigDecimal;
 
 import org.junit.jupiter.api.Test;
 
@@ -62,7 +62,7 @@ class ToolCallJsonTests {
 		assertThat(result.flower()).isEqualTo("Rose");
 		assertThat(result.known()).isTrue();
 		assertThat(result.stems()).isEqualTo(12);
-		assertThat(result.pricePerStem(java.math.BigDecimal.ONE)).isEqualByComparingTo("3.5");
+		assertThat(result.pricePerStem(BigDecimal.ONE)).isEqualByComparingTo("3.5");
 		assertThat(result.total()).isEqualByComparingTo("42");
 		assertThat(result.currency("USD")).isEqualTo("EUR");
 		assertThat(result.stemsInStock(-1)).isEqualTo(5);
@@ -77,7 +77,7 @@ class ToolCallJsonTests {
 		assertThat(result.known()).isTrue();
 		assertThat(result.stems()).isOne();
 		assertThat(result.currency("USD")).isEqualTo("USD");
-		assertThat(result.pricePerStem(java.math.BigDecimal.TEN)).isEqualByComparingTo("10");
+		assertThat(result.pricePerStem(BigDecimal.TEN)).isEqualByComparingTo("10");
 	}
 
 	@Test

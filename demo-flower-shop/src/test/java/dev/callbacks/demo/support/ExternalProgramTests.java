@@ -1,6 +1,7 @@
 package dev.callbacks.demo.support;
 
 import java.io.ByteArrayOutputStream;
+import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -66,7 +67,7 @@ class ExternalProgramTests {
 		Path onPath = executable(second.resolve("tool"));
 		Path inExtra = executable(extra.resolve("other-tool"));
 		Files.createDirectories(first.resolve("other-tool"));
-		String path = first + java.io.File.pathSeparator + second;
+		String path = first + File.pathSeparator + second;
 
 		assertThat(ExternalProgram.find(null, path, List.of(extra), "tool")).contains(onPath);
 		assertThat(ExternalProgram.find(null, path, List.of(extra), "missing-" + UUID.randomUUID(), "other-tool"))
