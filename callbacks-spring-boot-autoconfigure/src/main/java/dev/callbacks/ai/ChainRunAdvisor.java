@@ -109,7 +109,7 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		if (current != null && current.chain().isStartedBy(chain)) {
 			return chain.nextCall(request);
 		}
-		ChainRun run = newChainRun(chain.getCallAdvisors(), current, null, false, chain);
+		ChainRun run = newChainRun(chain.getCallAdvisors(), current, null, false, chain, Identities.of(request));
 		if (run.isInert()) {
 			return chain.nextCall(request);
 		}
@@ -125,31 +125,37 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			if (current != null && current.chain().isStartedBy(chain)) {
 				return chain.nextStream(request);
 			}
-			ChainRun run = newChainRun(chain.getStreamAdvisors(), current, reactorContext, true, chain);
-			if (run.isInert()) {
-				return chain.nextStream(request);
-			}
-			ChatClientRequest inner = enter(request, run);
-			StringBuilder output = run.wantsOutput() ? new StringBuilder() : null;
-			Flux<ChatClientResponse> body = chain.nextStream(inner);
-			if (output != null) {
-				body = body.doOnNext(response -> {
-					String text = ChatResponses.textOf(response.chatResponse());
-					if (text != null) {
-						output.append(text);
-					}
-				});
-			}
-			// The advisors inside find the run in the Reactor context. Code they run (a
-			// vector store searched on a worker thread) finds it on the thread when
-			// automatic context propagation is on, but only under the key with a
-			// thread-local accessor, which Reactor restores for every chunk: only when
-			// someone listens.
-			body = body.contextWrite(context -> run.wantsRetrieverRuns()
-					? context.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run) : context.put(STREAM_RUN_KEY, run));
-			return Lifecycles.streaming(run.start(request.prompt().getInstructions()), body,
-					() -> run.end((output != null) ? output.toString() : null), run::error, run::cancel);
+			return Identities.of(request, reactorContext)
+				.flatMapMany((identity) -> stream(request, chain, current, reactorContext, identity));
 		});
+	}
+
+	private Flux<ChatClientResponse> stream(ChatClientRequest request, StreamAdvisorChain chain, @Nullable Run current,
+			ContextView reactorContext, Map<String, Object> identity) {
+		ChainRun run = newChainRun(chain.getStreamAdvisors(), current, reactorContext, true, chain, identity);
+		if (run.isInert()) {
+			return chain.nextStream(request);
+		}
+		ChatClientRequest inner = enter(request, run);
+		StringBuilder output = run.wantsOutput() ? new StringBuilder() : null;
+		Flux<ChatClientResponse> body = chain.nextStream(inner);
+		if (output != null) {
+			body = body.doOnNext(response -> {
+				String text = ChatResponses.textOf(response.chatResponse());
+				if (text != null) {
+					output.append(text);
+				}
+			});
+		}
+		// The advisors inside find the run in the Reactor context. Code they run (a
+		// vector store searched on a worker thread) finds it on the thread when
+		// automatic context propagation is on, but only under the key with a
+		// thread-local accessor, which Reactor restores for every chunk: only when
+		// someone listens.
+		body = body.contextWrite(context -> run.wantsRetrieverRuns()
+				? context.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run) : context.put(STREAM_RUN_KEY, run));
+		return Lifecycles.streaming(run.start(request.prompt().getInstructions()), body,
+				() -> run.end((output != null) ? output.toString() : null), run::error, run::cancel);
 	}
 
 	static @Nullable Run currentRun(ContextView reactorContext) {
@@ -159,7 +165,7 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	// The chain's advisors carry the manager and the levels.
 	private static ChainRun newChainRun(List<? extends Advisor> advisors, @Nullable Run parent,
-			@Nullable ContextView reactorContext, boolean streaming, Object startedBy) {
+			@Nullable ContextView reactorContext, boolean streaming, Object startedBy, Map<String, Object> identity) {
 		RunFactory runs = null;
 		List<Level> levels = null;
 		for (Advisor advisor : advisors) {
@@ -184,7 +190,8 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			// before its requests are made.
 			levels.sort(Comparator.comparingLong(Level::sequence));
 		}
-		return runs.newChainRun((levels != null) ? levels : List.of(), parent, reactorContext, streaming, startedBy);
+		return runs.newChainRun((levels != null) ? levels : List.of(), parent, reactorContext, streaming, startedBy,
+				identity);
 	}
 
 	private static ChatClientRequest enter(ChatClientRequest request, ChainRun run) {

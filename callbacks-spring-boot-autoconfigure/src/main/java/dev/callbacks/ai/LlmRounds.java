@@ -27,11 +27,13 @@ final class LlmRounds {
 
 	/**
 	 * Runs a blocking round of {@code chain}.
+	 * @param model the model object, when the round is seen at the model
 	 * @param response reads the model's response from the body's result
 	 */
-	static <T> T call(ChainRun chain, Prompt prompt, Object startedBy, Supplier<T> body,
+	static <T> T call(ChainRun chain, Prompt prompt, Object startedBy, @Nullable Object model, Supplier<T> body,
 			Function<T, @Nullable ChatResponse> response) {
-		LlmRun run = chain.newLlmRun(prompt.getInstructions(), modelOf(prompt), false, startedBy);
+		LlmRun run = chain.newLlmRun(prompt.getInstructions(), modelOf(prompt), Providers.of(model, prompt), false,
+				startedBy);
 		if (run == null) {
 			// The chain was cancelled while this round was being started.
 			return body.get();
@@ -42,19 +44,21 @@ final class LlmRounds {
 		}, (result) -> {
 			ChatResponse chatResponse = response.apply(result);
 			ChatResponse answer = (chatResponse != null) ? chatResponse : new ChatResponse(List.of());
-			String model = ChatResponses.modelOf(answer);
-			return run.end(answer, ChatResponses.usageOf(run, answer, model), model);
+			String answered = ChatResponses.modelOf(answer);
+			return run.end(answer, ChatResponses.usageOf(run, answer, answered), answered);
 		});
 	}
 
 	/**
 	 * Runs a streamed round of {@code chain}; {@code body} is subscribed once the start
 	 * handlers are done.
+	 * @param model the model object, when the round is seen at the model
 	 * @param chunk reads one streamed chunk from an element of the body
 	 */
-	static <T> Flux<T> stream(ChainRun chain, Prompt prompt, Object startedBy, Supplier<Flux<T>> body,
-			Function<T, @Nullable ChatResponse> chunk) {
-		LlmRun run = chain.newLlmRun(prompt.getInstructions(), modelOf(prompt), true, startedBy);
+	static <T> Flux<T> stream(ChainRun chain, Prompt prompt, Object startedBy, @Nullable Object model,
+			Supplier<Flux<T>> body, Function<T, @Nullable ChatResponse> chunk) {
+		LlmRun run = chain.newLlmRun(prompt.getInstructions(), modelOf(prompt), Providers.of(model, prompt), true,
+				startedBy);
 		if (run == null) {
 			// The chain was cancelled while this round was being started.
 			return Flux.defer(body);

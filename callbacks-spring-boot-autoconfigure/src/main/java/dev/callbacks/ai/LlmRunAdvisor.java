@@ -58,7 +58,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 		if (chainRun == null) {
 			return chain.nextCall(request);
 		}
-		return LlmRounds.call(chainRun, request.prompt(), chain, () -> chain.nextCall(request),
+		return LlmRounds.call(chainRun, request.prompt(), chain, null, () -> chain.nextCall(request),
 				ChatClientResponse::chatResponse);
 	}
 
@@ -69,7 +69,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			if (chainRun == null) {
 				return chain.nextStream(request);
 			}
-			return LlmRounds.stream(chainRun, request.prompt(), chain, () -> chain.nextStream(request),
+			return LlmRounds.stream(chainRun, request.prompt(), chain, null, () -> chain.nextStream(request),
 					ChatClientResponse::chatResponse);
 		});
 	}

@@ -68,7 +68,7 @@ public final class ModelRoundInterceptor implements MethodInterceptor {
 			if (chain == null) {
 				return invocation.proceed();
 			}
-			return LlmRounds.call(chain, prompt, model, () -> (ChatResponse) proceed(invocation),
+			return LlmRounds.call(chain, prompt, model, model, () -> (ChatResponse) proceed(invocation),
 					(response) -> response);
 		}
 		return Flux.deferContextual(reactorContext -> {
@@ -76,7 +76,7 @@ public final class ModelRoundInterceptor implements MethodInterceptor {
 			if (chain == null) {
 				return streamOf(invocation);
 			}
-			return LlmRounds.stream(chain, prompt, model, () -> streamOf(invocation), (chunk) -> chunk);
+			return LlmRounds.stream(chain, prompt, model, model, () -> streamOf(invocation), (chunk) -> chunk);
 		});
 	}
 

@@ -182,15 +182,18 @@ public final class ChainRun extends Run {
 	 * has ended (a cancelled stream) gets no new runs.
 	 * @param messages the prompt, as handlers see it in the chat-model start event
 	 * @param model the requested model ({@code ""} when the request names none)
+	 * @param provider the provider's name, for accounting
+	 * @return the run, or {@code null} when the chain has ended or is being cancelled
 	 */
-	public @Nullable LlmRun newLlmRun(List<Message> messages, String model, boolean streaming, Object startedBy) {
+	public @Nullable LlmRun newLlmRun(List<Message> messages, String model, String provider, boolean streaming,
+			Object startedBy) {
 		// Under the lock that cancel() takes: a round that starts while the chain is
 		// being cancelled would otherwise end after its parent.
 		synchronized (this) {
 			if (this.closing || isFinished()) {
 				return null;
 			}
-			LlmRun run = new LlmRun(this, messages, model, streaming, startedBy);
+			LlmRun run = new LlmRun(this, messages, model, provider, streaming, startedBy);
 			this.activeLlmRun = run;
 			return run;
 		}

@@ -31,6 +31,8 @@ public final class LlmRun extends Run {
 
 	private final String requestedModel;
 
+	private final String provider;
+
 	private final long startNanos;
 
 	// When the model was called: after the start handlers, so that time to first token is
@@ -52,12 +54,14 @@ public final class LlmRun extends Run {
 	// aside.
 	private final Object startedBy;
 
-	LlmRun(ChainRun chain, List<Message> messages, String requestedModel, boolean streaming, Object startedBy) {
+	LlmRun(ChainRun chain, List<Message> messages, String requestedModel, String provider, boolean streaming,
+			Object startedBy) {
 		super(chain.dispatcher, chain.handlers, chain.id, runName(requestedModel), chain.tags, chain.metadata,
 				streaming);
 		this.chain = chain;
 		this.messages = messages;
 		this.requestedModel = requestedModel;
+		this.provider = provider;
 		this.startedBy = startedBy;
 		this.startNanos = System.nanoTime();
 		this.modelCalledNanos = this.startNanos;
@@ -230,7 +234,7 @@ public final class LlmRun extends Run {
 				(cost) -> {
 					long now = System.nanoTime();
 					return new LlmRunRecord(this.id, this.chain.id, Instant.now().minusNanos(now - this.startNanos),
-							this.chain.name, LlmRunRecord.UNKNOWN_PROVIDER, model, usage, cost, outcome, this.reactive,
+							this.chain.name, this.provider, model, usage, cost, outcome, this.reactive,
 							now - this.startNanos,
 							(this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1,
 							RunIdentity.of(this.metadata), this.tags, this.metadata);

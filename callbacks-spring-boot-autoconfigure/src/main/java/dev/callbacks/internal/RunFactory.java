@@ -68,16 +68,18 @@ public final class RunFactory {
 	 * @param parent the run the call is made from (a tool calling another client), if any
 	 * @param startedBy the advisor chain that runs the call: advisors of the same chain
 	 * step aside
+	 * @param implicitMetadata what the call says of itself (user, conversation), beneath
+	 * what the levels set
 	 */
 	public ChainRun newChainRun(List<Level> levels, @Nullable Run parent, @Nullable ContextView reactorContext,
-			boolean streaming, Object startedBy) {
+			boolean streaming, Object startedBy, Map<String, Object> implicitMetadata) {
 		HandlerSet handlers = this.globalHandlers;
 		String name = CallbackManager.DEFAULT_CHAIN_NAME;
 		List<String> tags = List.of();
-		Map<String, Object> metadata = Map.of();
+		Map<String, Object> metadata = implicitMetadata;
 		if (!levels.isEmpty()) {
 			List<String> allTags = new ArrayList<>();
-			Map<String, Object> allMetadata = new LinkedHashMap<>();
+			Map<String, Object> allMetadata = new LinkedHashMap<>(implicitMetadata);
 			for (Level level : levels) {
 				handlers = handlers.plus(level.handlers);
 				for (String tag : level.config.tags()) {
