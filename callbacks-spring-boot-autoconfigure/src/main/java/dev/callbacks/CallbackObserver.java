@@ -1,15 +1,19 @@
 package dev.callbacks;
 
 /**
- * Accounting hook of the {@link CallbackManager}: told about every ended LLM run and
- * every failed handler. The Micrometer meters are one; unlike a {@link CallbackHandler}
- * it sees timings and costs and costs nothing per token. Implementations must be fast and
- * thread-safe and must not throw.
+ * Accounting hook of the {@link CallbackManager}: told about every ended LLM run, every
+ * ended tool run and every failed handler. The Micrometer meters are one; unlike a
+ * {@link CallbackHandler} it sees timings and costs and costs nothing per token.
+ * Implementations must be fast and thread-safe and must not throw.
  */
 public interface CallbackObserver {
 
 	/** An LLM run ended, successfully or not. */
 	default void onLlmRun(LlmRunRecord run) {
+	}
+
+	/** A tool run ended, successfully or not. */
+	default void onToolRun(ToolRunRecord run) {
 	}
 
 	/**

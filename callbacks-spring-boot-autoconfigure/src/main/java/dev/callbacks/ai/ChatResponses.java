@@ -37,6 +37,15 @@ final class ChatResponses {
 		return (generation != null) ? generation.getOutput().getText() : null;
 	}
 
+	/** How many tool calls a response asks for. */
+	static int toolCallsOf(ChatResponse response) {
+		int count = 0;
+		for (Generation generation : response.getResults()) {
+			count += generation.getOutput().getToolCalls().size();
+		}
+		return count;
+	}
+
 	/** The model a response names, if any. */
 	static @Nullable String modelOf(@Nullable ChatResponse response) {
 		ChatResponseMetadata metadata = (response != null) ? response.getMetadata() : null;
@@ -142,7 +151,7 @@ final class ChatResponses {
 			TokenUsage usage = (this.reported != null) ? this.reported : estimate(model, completion);
 			ChatResponse response = this.run.wantsResponse() ? aggregate(model, completion, usage)
 					: new ChatResponse(List.of());
-			return this.run.end(response, usage, model);
+			return this.run.end(response, usage, model, (this.toolCalls != null) ? this.toolCalls.size() : 0);
 		}
 
 		private TokenUsage estimate(@Nullable String model, String completion) {

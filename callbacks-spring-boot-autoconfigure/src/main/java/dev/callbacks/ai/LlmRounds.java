@@ -45,7 +45,8 @@ final class LlmRounds {
 			ChatResponse chatResponse = response.apply(result);
 			ChatResponse answer = (chatResponse != null) ? chatResponse : new ChatResponse(List.of());
 			String answered = ChatResponses.modelOf(answer);
-			return run.end(answer, ChatResponses.usageOf(run, answer, answered), answered);
+			return run.end(answer, ChatResponses.usageOf(run, answer, answered), answered,
+					ChatResponses.toolCallsOf(answer));
 		});
 	}
 

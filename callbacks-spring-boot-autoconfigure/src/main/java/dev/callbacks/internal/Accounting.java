@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.LlmRunRecord;
+import dev.callbacks.ToolRunRecord;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.usage.TokenUsage;
@@ -77,6 +78,18 @@ public final class Accounting {
 				catch (RuntimeException ex) {
 					logger.warn("Error in callback observer {}: {}", observer.getClass().getName(), ex.toString(), ex);
 				}
+			}
+		}
+	}
+
+	/** Tells the observers of an ended tool run. */
+	void toolEnded(ToolRunRecord record) {
+		for (CallbackObserver observer : this.observers) {
+			try {
+				observer.onToolRun(record);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Error in callback observer {}: {}", observer.getClass().getName(), ex.toString(), ex);
 			}
 		}
 	}

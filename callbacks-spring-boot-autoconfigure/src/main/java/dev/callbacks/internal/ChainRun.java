@@ -105,8 +105,8 @@ public final class ChainRun extends Run {
 	 * custom events.
 	 */
 	public boolean wantsToolRuns() {
-		return this.handlers.listensAny(EventKind.Category.TOOL.mask() | EventKind.Category.RETRIEVER.mask()
-				| EventKind.Category.CUSTOM.mask());
+		return this.accounting.hasObservers() || this.handlers.listensAny(EventKind.Category.TOOL.mask()
+				| EventKind.Category.RETRIEVER.mask() | EventKind.Category.CUSTOM.mask());
 	}
 
 	/**
@@ -135,6 +135,21 @@ public final class ChainRun extends Run {
 
 	synchronized void addUsage(TokenUsage roundUsage) {
 		this.usage = this.usage.plus(roundUsage);
+	}
+
+	// The last ended round, for tool meters: its usage belongs to a tool exactly when it
+	// asked for that tool alone. Guarded by "this".
+	private @Nullable TokenUsage lastRoundUsage;
+
+	private int lastRoundToolCalls;
+
+	synchronized void roundEnded(TokenUsage roundUsage, int toolCalls) {
+		this.lastRoundUsage = roundUsage;
+		this.lastRoundToolCalls = toolCalls;
+	}
+
+	synchronized @Nullable TokenUsage usageOfTheRoundAskingForOneTool() {
+		return (this.lastRoundToolCalls == 1) ? this.lastRoundUsage : null;
 	}
 
 	/**

@@ -180,11 +180,13 @@ public final class LlmRun extends Run {
 	 * @param response the model's response (for a stream, the chunks aggregated)
 	 * @param usage the round's usage: reported, or estimated by the adapter
 	 * @param model the model that answered, if the response names it
+	 * @param toolCalls how many tool calls the model asked for in this round
 	 */
-	public Mono<Void> end(ChatResponse response, TokenUsage usage, @Nullable String model) {
+	public Mono<Void> end(ChatResponse response, TokenUsage usage, @Nullable String model, int toolCalls) {
 		if (!finish()) {
 			return Mono.empty();
 		}
+		this.chain.roundEnded(usage, toolCalls);
 		if (this.reactive) {
 			this.chain.accounting.streamsReportUsage(this.requestedModel, !usage.estimated() && !usage.isEmpty());
 		}

@@ -1,8 +1,11 @@
 package dev.callbacks.internal;
 
+import dev.callbacks.ToolRunRecord;
 import dev.callbacks.event.ToolEndEvent;
 import dev.callbacks.event.ToolErrorEvent;
 import dev.callbacks.event.ToolStartEvent;
+import dev.callbacks.usage.TokenUsage;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 /**
@@ -16,10 +19,15 @@ public final class ToolRun extends Run {
 
 	private final String input;
 
+	private final long startNanos = System.nanoTime();
+
+	private final @Nullable TokenUsage askingRoundUsage;
+
 	ToolRun(ChainRun chain, String toolName, String input) {
 		super(chain.dispatcher, chain.handlers, chain.id, toolName, chain.tags, chain.metadata, false);
 		this.chain = chain;
 		this.input = input;
+		this.askingRoundUsage = chain.usageOfTheRoundAskingForOneTool();
 	}
 
 	@Override
@@ -43,17 +51,32 @@ public final class ToolRun extends Run {
 
 	/** Delivers the tool end with its result. */
 	public Mono<Void> end(String output) {
-		if (!finish() || !listens(EventKind.TOOL_END)) {
+		if (!finish()) {
+			return Mono.empty();
+		}
+		observe(true);
+		if (!listens(EventKind.TOOL_END)) {
 			return Mono.empty();
 		}
 		return emit(EventKind.TOOL_END,
 				new ToolEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, output));
 	}
 
+	private void observe(boolean success) {
+		if (this.chain.accounting.hasObservers()) {
+			this.chain.accounting.toolEnded(new ToolRunRecord(this.id, this.chain.id, this.chain.name, this.name,
+					success, System.nanoTime() - this.startNanos, this.askingRoundUsage));
+		}
+	}
+
 	/** Delivers the tool error. */
 	@Override
 	public Mono<Void> error(Throwable error) {
-		if (!finish() || !listens(EventKind.TOOL_ERROR)) {
+		if (!finish()) {
+			return Mono.empty();
+		}
+		observe(false);
+		if (!listens(EventKind.TOOL_ERROR)) {
 			return Mono.empty();
 		}
 		return emit(EventKind.TOOL_ERROR,
