@@ -279,6 +279,8 @@ public class CallbacksProperties {
 
 		private final Attribution attribution = new Attribution();
 
+		private final Models models = new Models();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -289,6 +291,58 @@ public class CallbacksProperties {
 
 		public Attribution getAttribution() {
 			return this.attribution;
+		}
+
+		public Models getModels() {
+			return this.models;
+		}
+
+	}
+
+	public static class Models {
+
+		/**
+		 * Model names always recorded as themselves in the model tag, besides the models
+		 * of the price table.
+		 */
+		private Set<String> allowed = new LinkedHashSet<>();
+
+		/**
+		 * Distinct model names without a price recorded as themselves in the model tag;
+		 * further ones are recorded as "other". Model names may come from user input, and
+		 * each name makes six series per client.
+		 */
+		private int maxUnpriced = 10;
+
+		/**
+		 * Distinct model names priced only through a prefix (dated snapshots such as
+		 * gpt-4o-mini-2024-07-18) recorded as themselves in the model tag; further ones
+		 * are recorded under the price entry they match (gpt-4o-mini).
+		 */
+		private int maxPricedVariants = 100;
+
+		public Set<String> getAllowed() {
+			return this.allowed;
+		}
+
+		public void setAllowed(Set<String> allowed) {
+			this.allowed = allowed;
+		}
+
+		public int getMaxUnpriced() {
+			return this.maxUnpriced;
+		}
+
+		public void setMaxUnpriced(int maxUnpriced) {
+			this.maxUnpriced = maxUnpriced;
+		}
+
+		public int getMaxPricedVariants() {
+			return this.maxPricedVariants;
+		}
+
+		public void setMaxPricedVariants(int maxPricedVariants) {
+			this.maxPricedVariants = maxPricedVariants;
 		}
 
 	}
