@@ -11,6 +11,7 @@ import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the callbacks starter.
@@ -33,7 +34,7 @@ public class CallbacksProperties {
 
 	/**
 	 * Whether the built-in handlers (verbose, file) write prompt and completion text,
-	 * tool input and output.
+	 * tool input and output, and exception messages (which often quote the prompt).
 	 */
 	private boolean includeContent;
 
@@ -95,9 +96,22 @@ public class CallbacksProperties {
 
 		/**
 		 * File the file handler appends one line per event to; no file handler when
-		 * unset. The file is created, its folder must exist.
+		 * unset. The file is created readable by its owner only (on POSIX file systems),
+		 * its folder must exist.
 		 */
 		private @Nullable Path path;
+
+		/**
+		 * Size past which the file is rotated (output.log to output.log.1, .1 to .2 and
+		 * so on).
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(10);
+
+		/**
+		 * Number of rotated files kept; older ones are deleted. 0: the file starts afresh
+		 * when it reaches max-size.
+		 */
+		private int maxHistory = 7;
 
 		public @Nullable Path getPath() {
 			return this.path;
@@ -105,6 +119,22 @@ public class CallbacksProperties {
 
 		public void setPath(@Nullable Path path) {
 			this.path = path;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public int getMaxHistory() {
+			return this.maxHistory;
+		}
+
+		public void setMaxHistory(int maxHistory) {
+			this.maxHistory = maxHistory;
 		}
 
 	}
