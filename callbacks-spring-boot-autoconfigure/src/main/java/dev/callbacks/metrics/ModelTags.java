@@ -119,7 +119,8 @@ public final class ModelTags {
 		if (admit(model, true)) {
 			return model;
 		}
-		// The table priced it some other way than by a key we can see: still bounded.
+		// Over the bound: under the price entry it matches, a bounded set (or "other",
+		// should the table match names in a way its keys do not show).
 		return (key != null) ? key : LlmMeters.OTHER;
 	}
 
