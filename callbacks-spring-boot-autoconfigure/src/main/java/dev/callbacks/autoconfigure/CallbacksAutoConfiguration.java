@@ -134,15 +134,26 @@ public final class CallbacksAutoConfiguration {
 	@Bean(destroyMethod = "close")
 	@ConditionalOnProperty("callbacks.file.path")
 	FileCallbackHandler fileCallbackHandler(CallbacksProperties properties) {
+		CallbacksProperties.File file = properties.getFile();
 		// Set: the condition on the property says so.
-		Path path = java.util.Objects.requireNonNull(properties.getFile().getPath());
+		Path path = java.util.Objects.requireNonNull(file.getPath());
+		if (file.getMaxSize() == null || file.getMaxSize().toBytes() <= 0) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.file.max-size", file.getMaxSize(),
+					"must be a positive size");
+		}
+		if (file.getMaxHistory() < 0) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.file.max-history", file.getMaxHistory(),
+					"must not be negative");
+		}
 		warnIfContent(properties, "callbacks.file.path");
 		try {
-			return new FileCallbackHandler(path, properties.isIncludeContent());
+			return new FileCallbackHandler(path, properties.isIncludeContent(), file.getMaxSize().toBytes(),
+					file.getMaxHistory());
 		}
 		catch (UncheckedIOException ex) {
 			throw new InvalidConfigurationPropertyValueException("callbacks.file.path", path,
-					"the file cannot be opened for appending (" + ex.getCause() + ")");
+					"the file cannot be opened for appending, or made readable by its owner only (" + ex.getCause()
+							+ ")");
 		}
 	}
 

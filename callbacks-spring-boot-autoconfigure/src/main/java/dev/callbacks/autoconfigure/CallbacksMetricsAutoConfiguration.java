@@ -4,6 +4,8 @@ import java.util.Set;
 
 import dev.callbacks.metrics.LlmAttributionResolver;
 import dev.callbacks.metrics.MicrometerCallbackObserver;
+import dev.callbacks.metrics.ModelTags;
+import dev.callbacks.usage.ModelPrices;
 import io.micrometer.core.instrument.MeterRegistry;
 
 import org.springframework.ai.chat.client.ChatClient;
@@ -38,11 +40,13 @@ public final class CallbacksMetricsAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	MicrometerCallbackObserver micrometerCallbackObserver(MeterRegistry meterRegistry, CallbacksProperties properties,
-			ObjectProvider<LlmAttributionResolver> attributionResolver) {
+			ObjectProvider<LlmAttributionResolver> attributionResolver, ObjectProvider<ModelPrices> prices) {
+		ModelTags modelTags = modelTags(properties.getMetrics().getModels(),
+				prices.getIfAvailable(ModelPrices::defaults));
 		CallbacksProperties.Attribution attribution = properties.getMetrics().getAttribution();
 		String tag = attribution.getTag();
 		if (tag == null) {
-			return new MicrometerCallbackObserver(meterRegistry);
+			return new MicrometerCallbackObserver(meterRegistry, null, Set.of(), run -> null, modelTags);
 		}
 		if (tag.isBlank() || Set.of("model", "client", "type", "outcome").contains(tag)) {
 			throw new InvalidConfigurationPropertyValueException("callbacks.metrics.attribution.tag", tag,
@@ -54,7 +58,21 @@ public final class CallbacksMetricsAutoConfiguration {
 		}
 		LlmAttributionResolver resolver = attributionResolver
 			.getIfAvailable(() -> LlmAttributionResolver.fromMetadata(tag));
-		return new MicrometerCallbackObserver(meterRegistry, tag, attribution.getValues(), resolver);
+		return new MicrometerCallbackObserver(meterRegistry, tag, attribution.getValues(), resolver, modelTags);
+	}
+
+	// The price table in force (bundled, with callbacks.pricing overrides, or the user's
+	// bean) decides which names are priced.
+	private static ModelTags modelTags(CallbacksProperties.Models models, ModelPrices prices) {
+		if (models.getMaxUnpriced() < 0) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.metrics.models.max-unpriced",
+					models.getMaxUnpriced(), "must not be negative");
+		}
+		if (models.getMaxPricedVariants() < 0) {
+			throw new InvalidConfigurationPropertyValueException("callbacks.metrics.models.max-priced-variants",
+					models.getMaxPricedVariants(), "must not be negative");
+		}
+		return new ModelTags(prices, models.getAllowed(), models.getMaxUnpriced(), models.getMaxPricedVariants());
 	}
 
 }

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.core.io.Resource;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of the callbacks starter.
@@ -34,7 +35,7 @@ public class CallbacksProperties {
 
 	/**
 	 * Whether the built-in handlers (verbose, file) write prompt and completion text,
-	 * tool input and output.
+	 * tool input and output, and exception messages (which often quote the prompt).
 	 */
 	private boolean includeContent;
 
@@ -96,9 +97,22 @@ public class CallbacksProperties {
 
 		/**
 		 * File the file handler appends one line per event to; no file handler when
-		 * unset. The file is created, its folder must exist.
+		 * unset. The file is created readable by its owner only (on POSIX file systems),
+		 * its folder must exist.
 		 */
 		private @Nullable Path path;
+
+		/**
+		 * Size past which the file is rotated (output.log to output.log.1, .1 to .2 and
+		 * so on).
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(10);
+
+		/**
+		 * Number of rotated files kept; older ones are deleted. 0: the file starts afresh
+		 * when it reaches max-size.
+		 */
+		private int maxHistory = 7;
 
 		public @Nullable Path getPath() {
 			return this.path;
@@ -106,6 +120,22 @@ public class CallbacksProperties {
 
 		public void setPath(@Nullable Path path) {
 			this.path = path;
+		}
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
+		public int getMaxHistory() {
+			return this.maxHistory;
+		}
+
+		public void setMaxHistory(int maxHistory) {
+			this.maxHistory = maxHistory;
 		}
 
 	}
@@ -419,6 +449,8 @@ public class CallbacksProperties {
 
 		private final Attribution attribution = new Attribution();
 
+		private final Models models = new Models();
+
 		public boolean isEnabled() {
 			return this.enabled;
 		}
@@ -429,6 +461,58 @@ public class CallbacksProperties {
 
 		public Attribution getAttribution() {
 			return this.attribution;
+		}
+
+		public Models getModels() {
+			return this.models;
+		}
+
+	}
+
+	public static class Models {
+
+		/**
+		 * Model names always recorded as themselves in the model tag, besides the models
+		 * of the price table.
+		 */
+		private Set<String> allowed = new LinkedHashSet<>();
+
+		/**
+		 * Distinct model names without a price recorded as themselves in the model tag;
+		 * further ones are recorded as "other". Model names may come from user input, and
+		 * each name makes six series per client.
+		 */
+		private int maxUnpriced = 10;
+
+		/**
+		 * Distinct model names priced only through a prefix (dated snapshots such as
+		 * gpt-4o-mini-2024-07-18) recorded as themselves in the model tag; further ones
+		 * are recorded under the price entry they match (gpt-4o-mini).
+		 */
+		private int maxPricedVariants = 100;
+
+		public Set<String> getAllowed() {
+			return this.allowed;
+		}
+
+		public void setAllowed(Set<String> allowed) {
+			this.allowed = allowed;
+		}
+
+		public int getMaxUnpriced() {
+			return this.maxUnpriced;
+		}
+
+		public void setMaxUnpriced(int maxUnpriced) {
+			this.maxUnpriced = maxUnpriced;
+		}
+
+		public int getMaxPricedVariants() {
+			return this.maxPricedVariants;
+		}
+
+		public void setMaxPricedVariants(int maxPricedVariants) {
+			this.maxPricedVariants = maxPricedVariants;
 		}
 
 	}

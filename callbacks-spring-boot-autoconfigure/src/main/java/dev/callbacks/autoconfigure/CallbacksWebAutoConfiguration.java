@@ -50,6 +50,12 @@ public final class CallbacksWebAutoConfiguration {
 
 	private static final Logger logger = LoggerFactory.getLogger(CallbacksWebAutoConfiguration.class);
 
+	private static void hintUnlessAutomaticContextPropagation(Environment environment, String hint) {
+		if (!"auto".equalsIgnoreCase(environment.getProperty("spring.reactor.context-propagation", "limited"))) {
+			logger.info(hint);
+		}
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@ConditionalOnClass(MeterRegistry.class)
 	@ConditionalOnBean(MeterRegistry.class)
@@ -74,13 +80,17 @@ public final class CallbacksWebAutoConfiguration {
 		@ConditionalOnMissingBean
 		UsageTrackingWebFilter usageTrackingWebFilter(CallbacksProperties properties,
 				ObjectProvider<RequestUsage.Recorder> recorder, Environment environment) {
-			if (!"auto".equalsIgnoreCase(environment.getProperty("spring.reactor.context-propagation", "limited"))) {
-				// The tracker lives in the request's Reactor context; a blocking call()
-				// offloaded to another scheduler only sees it on its thread when Reactor
-				// restores thread-locals automatically.
-				logger.info("Per-request usage trackers reach ChatClient.stream(); for call() made on another "
-						+ "scheduler in a WebFlux handler, set spring.reactor.context-propagation=auto");
-			}
+			// The tracker lives in the request's Reactor context. stream() reads it from
+			// there; a blocking call() only sees thread-locals, and WebFlux invokes a
+			// plain handler method (like Mono.fromCallable) on a thread where nothing
+			// restores them unless Reactor does it for every operator. That is a JVM-wide
+			// switch with a cost, not ours to flip: say so once.
+			hintUnlessAutomaticContextPropagation(environment,
+					"Per-request usage trackers (WebFlux) count ChatClient.stream() wherever it runs, but a blocking "
+							+ "ChatClient.call() only with spring.reactor.context-propagation=auto: without it, call() "
+							+ "in a handler method that returns a plain value, or in Mono.fromCallable(...)"
+							+ ".subscribeOn(...), is not counted in the request's tracker nor in "
+							+ "llm.http.request.tokens.");
 			return new UsageTrackingWebFilter(properties.getUsage().isHttpHeader(), recorder.getIfAvailable());
 		}
 
@@ -103,7 +113,19 @@ public final class CallbacksWebAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		UsageTrackingServletFilter usageTrackingServletFilter(ObjectProvider<RequestUsage.Recorder> recorder) {
+		UsageTrackingServletFilter usageTrackingServletFilter(ObjectProvider<RequestUsage.Recorder> recorder,
+				Environment environment) {
+			// The tracker is current on the request thread and in a returned Callable,
+			// and Spring MVC copies it into the Reactor context of a returned Mono or
+			// Flux, where stream() finds it. A blocking call() run by such a Mono on
+			// another thread sees it only when Reactor restores thread-locals for every
+			// operator.
+			hintUnlessAutomaticContextPropagation(environment,
+					"Per-request usage trackers (Spring MVC) count ChatClient calls on the request thread, in a "
+							+ "returned Callable and stream() in a returned Mono or Flux, but a blocking "
+							+ "ChatClient.call() inside a Mono or Flux that runs on another thread "
+							+ "(Mono.fromCallable(...).subscribeOn(...)) only with "
+							+ "spring.reactor.context-propagation=auto.");
 			return new UsageTrackingServletFilter(recorder.getIfAvailable());
 		}
 

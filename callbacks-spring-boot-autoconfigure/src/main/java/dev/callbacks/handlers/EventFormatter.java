@@ -26,12 +26,16 @@ import org.springframework.ai.chat.model.Generation;
 
 /**
  * One-line descriptions of events, shared by the built-in handlers. Prompt and completion
- * text (and tool input and output, which often carry it) appear only with
- * {@code includeContent}.
+ * text (and tool input and output, and exception messages, which often quote them) appear
+ * only with {@code includeContent}. Whatever the input, a description is one line: line
+ * breaks and other control characters in names, tags, metadata and text are escaped
+ * ({@link #singleLine}), so no input can forge a line.
  */
 final class EventFormatter {
 
 	private static final int MAX_CONTENT = 500;
+
+	private static final char[] HEX = "0123456789abcdef".toCharArray();
 
 	private final boolean includeContent;
 
@@ -140,7 +144,7 @@ final class EventFormatter {
 		else if (event instanceof CustomEvent e) {
 			line.append(" event=").append(e.eventName());
 		}
-		return line.toString();
+		return singleLine(line.toString());
 	}
 
 	/**
@@ -161,7 +165,7 @@ final class EventFormatter {
 		if (!metadata.isEmpty()) {
 			line.append(" metadata=").append(metadata);
 		}
-		return line.toString();
+		return singleLine(line.toString());
 	}
 
 	private static void usage(StringBuilder line, TokenUsage usage) {
@@ -176,25 +180,89 @@ final class EventFormatter {
 		}
 	}
 
-	private static void error(StringBuilder line, Throwable error) {
-		line.append(" error=")
-			.append(error.getClass().getSimpleName())
-			.append(": ")
-			.append(oneLine(error.getMessage()));
+	// The message of a provider's error often quotes the prompt (a 400 that repeats the
+	// offending input): only the type, and the HTTP status the type carries, unless
+	// content is asked for.
+	private void error(StringBuilder line, Throwable error) {
+		line.append(" error=").append(typeName(error));
+		Integer status = HttpStatuses.of(error);
+		if (status != null) {
+			line.append(" status=").append(status);
+		}
+		Throwable root = error;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		if (root != error && root.getClass() != error.getClass()) {
+			line.append(" cause=").append(typeName(root));
+		}
+		if (this.includeContent && error.getMessage() != null) {
+			line.append(": ").append(truncate(error.getMessage()));
+		}
+	}
+
+	private static String typeName(Throwable error) {
+		String name = error.getClass().getSimpleName();
+		return name.isEmpty() ? error.getClass().getName() : name;
 	}
 
 	private void content(StringBuilder line, String label, @Nullable String text) {
 		if (this.includeContent && text != null) {
-			line.append(' ').append(label).append("=\"").append(oneLine(text)).append('"');
+			line.append(' ').append(label).append("=\"").append(truncate(text)).append('"');
 		}
 	}
 
-	private static String oneLine(@Nullable String text) {
-		if (text == null) {
-			return "";
+	private static String truncate(String text) {
+		return (text.length() > MAX_CONTENT) ? text.substring(0, MAX_CONTENT) + "…" : text;
+	}
+
+	/**
+	 * {@code text} on one line: CR, LF and tab as backslash-r, backslash-n, backslash-t;
+	 * other C0 and C1 controls, DEL, the Unicode line and paragraph separators and the
+	 * bidirectional controls as backslash-u and four hex digits. Text without them is
+	 * returned as is; escaping twice changes nothing (a backslash is not escaped).
+	 */
+	static String singleLine(String text) {
+		int length = text.length();
+		int first = 0;
+		while (first < length && !needsEscape(text.charAt(first))) {
+			first++;
 		}
-		String flat = text.replace("\r", "\\r").replace("\n", "\\n");
-		return (flat.length() > MAX_CONTENT) ? flat.substring(0, MAX_CONTENT) + "…" : flat;
+		if (first == length) {
+			return text;
+		}
+		StringBuilder escaped = new StringBuilder(length + 16).append(text, 0, first);
+		for (int i = first; i < length; i++) {
+			char c = text.charAt(i);
+			if (!needsEscape(c)) {
+				escaped.append(c);
+			}
+			else if (c == '\n') {
+				escaped.append("\\n");
+			}
+			else if (c == '\r') {
+				escaped.append("\\r");
+			}
+			else if (c == '\t') {
+				escaped.append("\\t");
+			}
+			else {
+				escaped.append("\\u")
+					.append(HEX[(c >> 12) & 0xF])
+					.append(HEX[(c >> 8) & 0xF])
+					.append(HEX[(c >> 4) & 0xF])
+					.append(HEX[c & 0xF]);
+			}
+		}
+		return escaped.toString();
+	}
+
+	// C0, DEL and C1; U+2028 and U+2029 (line and paragraph separators, which some
+	// readers break lines at); U+202A to U+202E and U+2066 to U+2069 (bidirectional
+	// controls, which reorder what a reader sees).
+	private static boolean needsEscape(char c) {
+		return c < 0x20 || (c >= 0x7F && c <= 0x9F) || c == 0x2028 || c == 0x2029 || (c >= 0x202A && c <= 0x202E)
+				|| (c >= 0x2066 && c <= 0x2069);
 	}
 
 	private static @Nullable String lastText(List<Message> messages) {

@@ -57,7 +57,7 @@ public class StdOutCallbackHandler extends EventLineHandler {
 	void handle(CallbackEvent event) {
 		String line;
 		if (event instanceof ChainStartEvent) {
-			line = "> Entering new " + event.name() + " chain..." + rest(event);
+			line = "> Entering new " + EventFormatter.singleLine(event.name()) + " chain..." + rest(event);
 		}
 		else if (event instanceof ChainEndEvent) {
 			line = "> Finished chain." + rest(event);

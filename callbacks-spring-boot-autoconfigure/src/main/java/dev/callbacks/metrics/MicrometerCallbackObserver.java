@@ -19,8 +19,9 @@ import org.springframework.util.Assert;
 /**
  * Records every ended LLM run and failed handler as {@code llm.*} and
  * {@code callbacks.handler.errors} meters. Tags are low-cardinality by construction:
- * model and client names, outcome, and an optional attribution tag limited to a
- * configured set. No prompt or completion text is ever a tag.
+ * model names bounded by {@link ModelTags}, client names, outcome, and an optional
+ * attribution tag limited to a configured set. No prompt or completion text is ever a
+ * tag.
  * <p>
  * The meters of each tag combination are looked up once and kept, so recording a run is a
  * few counter increments.
@@ -39,29 +40,47 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 
 	private final LlmAttributionResolver attributionResolver;
 
+	private final ModelTags modelTags;
+
 	private final ConcurrentMap<Key, RunMeters> meters = new ConcurrentHashMap<>();
 
-	/** Records into {@code registry} with no attribution tag. */
+	/**
+	 * Records into {@code registry} with no attribution tag and the default bounds on
+	 * model names ({@link ModelTags#defaults()}).
+	 */
 	public MicrometerCallbackObserver(MeterRegistry registry) {
 		this(registry, null, Set.of(), run -> null);
 	}
 
 	/**
 	 * Records into {@code registry}, with an attribution tag named {@code attributionTag}
-	 * (none when {@code null}) whose values are limited to {@code attributionValues}.
+	 * (none when {@code null}) whose values are limited to {@code attributionValues}, and
+	 * the default bounds on model names.
 	 */
 	public MicrometerCallbackObserver(MeterRegistry registry, @Nullable String attributionTag,
 			Set<String> attributionValues, LlmAttributionResolver attributionResolver) {
+		this(registry, attributionTag, attributionValues, attributionResolver, ModelTags.defaults());
+	}
+
+	/**
+	 * Records into {@code registry}, with an attribution tag named {@code attributionTag}
+	 * (none when {@code null}) whose values are limited to {@code attributionValues}, and
+	 * {@code model} tag values from {@code modelTags}.
+	 */
+	public MicrometerCallbackObserver(MeterRegistry registry, @Nullable String attributionTag,
+			Set<String> attributionValues, LlmAttributionResolver attributionResolver, ModelTags modelTags) {
 		Assert.notNull(registry, "registry must not be null");
+		Assert.notNull(modelTags, "modelTags must not be null");
 		this.registry = registry;
 		this.attributionTag = attributionTag;
 		this.attributionValues = Set.copyOf(attributionValues);
 		this.attributionResolver = attributionResolver;
+		this.modelTags = modelTags;
 	}
 
 	@Override
 	public void onLlmRun(LlmRunRecord run) {
-		RunMeters meters = metersFor(new Key(run.client(), run.model(), attribution(run)));
+		RunMeters meters = metersFor(new Key(run.client(), this.modelTags.tag(run.model()), attribution(run)));
 		TokenUsage usage = run.usage();
 		if (usage.promptTokens() > 0) {
 			meters.inputTokens.increment(usage.promptTokens());

@@ -164,6 +164,19 @@ class CallbacksAutoConfigurationTests {
 	}
 
 	@Test
+	void invalidFileRotationFailsStartUpNamingTheProperty(@TempDir Path dir) {
+		Path log = dir.resolve("output.log");
+		this.contextRunner.withPropertyValues("callbacks.file.path=" + log, "callbacks.file.max-size=0B")
+			.run(context -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("callbacks.file.max-size"));
+		this.contextRunner.withPropertyValues("callbacks.file.path=" + log, "callbacks.file.max-history=-1")
+			.run(context -> assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("callbacks.file.max-history"));
+	}
+
+	@Test
 	void priceOverridesAreLaidOverTheBundledTable() {
 		this.contextRunner.withPropertyValues("callbacks.pricing.models.[my-model].prompt=1.5",
 				"callbacks.pricing.models.[my-model].completion=2", "callbacks.pricing.models.[gpt-4o-mini].prompt=100",

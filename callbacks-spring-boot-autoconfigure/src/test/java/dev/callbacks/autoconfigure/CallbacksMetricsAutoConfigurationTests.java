@@ -137,6 +137,39 @@ class CallbacksMetricsAutoConfigurationTests {
 			});
 	}
 
+	@Test
+	void modelsPricedByPropertyKeepTheirNamePastTheUnpricedBound() {
+		this.contextRunner
+			.withPropertyValues("callbacks.metrics.models.max-unpriced=1",
+					"callbacks.pricing.models.[shop-llm-7b].prompt=0.2",
+					"callbacks.pricing.models.[shop-llm-7b].completion=0.6")
+			.run(context -> {
+				MicrometerCallbackObserver observer = context.getBean(MicrometerCallbackObserver.class);
+				observer.onLlmRun(run("typed-by-a-user-1", Map.of()));
+				observer.onLlmRun(run("typed-by-a-user-2", Map.of()));
+				observer.onLlmRun(run("shop-llm-7b", Map.of()));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find(LlmMeters.REQUESTS)
+					.tag(LlmMeters.TAG_OUTCOME, LlmMeters.OUTCOME_SUCCESS)
+					.counters()).extracting(counter -> counter.getId().getTag(LlmMeters.TAG_MODEL))
+					.containsExactlyInAnyOrder("typed-by-a-user-1", LlmMeters.OTHER, "shop-llm-7b");
+			});
+	}
+
+	@Test
+	void negativeModelBoundFailsStartUpNamingTheProperty() {
+		this.contextRunner.withPropertyValues("callbacks.metrics.models.max-unpriced=-1").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("callbacks.metrics.models.max-unpriced");
+		});
+		this.contextRunner.withPropertyValues("callbacks.metrics.models.max-priced-variants=-1").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.hasMessageContaining("callbacks.metrics.models.max-priced-variants");
+		});
+	}
+
 	private static double requests(MeterRegistry registry, String tenant) {
 		return registry.get(LlmMeters.REQUESTS)
 			.tags("tenant", tenant, LlmMeters.TAG_OUTCOME, LlmMeters.OUTCOME_SUCCESS)

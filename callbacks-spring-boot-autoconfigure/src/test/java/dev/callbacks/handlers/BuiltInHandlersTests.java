@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.web.client.HttpClientErrorException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 
 @ExtendWith(OutputCaptureExtension.class)
 class BuiltInHandlersTests {
@@ -91,6 +95,25 @@ class BuiltInHandlersTests {
 			.matches("\\d{4}-\\d\\d-\\d\\dT\\S+ (chain_start|llm_start|llm_end|chain_end) .* run=[0-9a-f-]{36}.*"));
 		assertThat(lines).filteredOn(line -> line.contains(" chain_end ")).hasSize(50);
 		assertThat(String.join("\n", lines)).doesNotContain("sister");
+	}
+
+	@Test
+	void errorsAreWrittenAsTypeAndStatusWithoutTheirMessage() {
+		// Spring's RestClient errors carry the response body, which quotes the prompt, in
+		// their message; the status comes from getStatusCode(), an HttpStatusCode.
+		RuntimeException error = HttpClientErrorException.create(HttpStatus.BAD_REQUEST, "Bad Request",
+				HttpHeaders.EMPTY, ("{\"error\":\"'" + SECRET_PROMPT + "' is not allowed\"}").getBytes(),
+				StandardCharsets.UTF_8);
+		ScriptedChatModel failing = new ScriptedChatModel().respondWith(prompt -> Reply.error(error));
+		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+		ChatClient client = ChatClient.builder(failing)
+			.defaultAdvisors(Callbacks.handlers(new StdOutCallbackHandler(new PrintStream(bytes, true), false)))
+			.build();
+
+		assertThatException().isThrownBy(() -> client.prompt(SECRET_PROMPT).call().content());
+
+		assertThat(bytes.toString(StandardCharsets.UTF_8)).contains("  llm_error error=BadRequest status=400")
+			.doesNotContain("sister");
 	}
 
 	@Test

@@ -187,6 +187,48 @@ class OpenAiWebFluxUsageTests {
 		assertThat(server.requestCount()).isPositive();
 	}
 
+	@Test
+	void callInAPlainHandlerMethodIsCountedWithAutomaticContextPropagation() {
+		server.respondWith(request -> Reply.text("About daisy").withUsage(USAGE.get("daisy")));
+
+		EntityExchangeResult<Map<String, Object>> result = this.webTestClient.get()
+			.uri("/flowers/{name}/plain", "daisy")
+			.exchange()
+			.expectStatus()
+			.isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult();
+
+		TokenUsage sent = usageOf(USAGE.get("daisy"));
+		assertThat(result.getResponseBody()).isNotNull()
+			.containsEntry("answer", "About daisy")
+			.containsEntry("total", (int) sent.totalTokens());
+		assertThat(result.getResponseHeaders().get("LLM-Usage")).containsExactly(headerOf(sent));
+	}
+
+	@Test
+	void callInAPlainHandlerMethodIsNotCountedWithoutAutomaticContextPropagation() throws Exception {
+		// What the start-up INFO line says: without
+		// spring.reactor.context-propagation=auto,
+		// nothing puts the request's tracker on the thread that runs the handler method.
+		server.respondWith(request -> Reply.text("About daisy").withUsage(USAGE.get("daisy")));
+		ReactorHooks.withAutomaticContextPropagation(false, () -> {
+			EntityExchangeResult<Map<String, Object>> result = this.webTestClient.get()
+				.uri("/flowers/{name}/plain", "daisy")
+				.exchange()
+				.expectStatus()
+				.isOk()
+				.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+				})
+				.returnResult();
+
+			assertThat(result.getResponseBody()).isNotNull()
+				.containsEntry("answer", "About daisy")
+				.containsEntry("total", 0);
+		});
+	}
+
 	private static void answerTogether(int parties, Duration chunkDelay) {
 		CyclicBarrier arrived = new CyclicBarrier(parties);
 		server.respondWith(request -> {
@@ -275,6 +317,14 @@ class OpenAiWebFluxUsageTests {
 				.map(answer -> Map.of("answer", answer, "prompt", usage.promptTokens(), "completion",
 						usage.completionTokens(), "total", usage.totalTokens(), "requests",
 						usage.successfulRequests()));
+		}
+
+		// Not reactive: WebFlux runs it inside the request's pipeline, where the tracker
+		// is in the Reactor context but not on the thread.
+		@GetMapping("/flowers/{name}/plain")
+		Map<String, Object> plain(@PathVariable String name, UsageTracker usage) {
+			String answer = this.chatClient.prompt(name).call().content();
+			return Map.of("answer", answer, "total", usage.totalTokens());
 		}
 
 		@GetMapping(path = "/flowers/{name}/stream", produces = MediaType.TEXT_PLAIN_VALUE)

@@ -10,7 +10,7 @@ import reactor.core.publisher.Hooks;
  * never off. Tests that depend on it, either way, use this to know and to restore its
  * state, so that they leave the JVM as they found it.
  */
-final class ReactorHooks {
+public final class ReactorHooks {
 
 	private ReactorHooks() {
 	}
@@ -19,7 +19,7 @@ final class ReactorHooks {
 	 * Whether automatic context propagation is on (Reactor has no public getter: read its
 	 * internal flag).
 	 */
-	static boolean automaticContextPropagation() {
+	public static boolean automaticContextPropagation() {
 		try {
 			Class<?> support = Class.forName("reactor.core.publisher.ContextPropagationSupport");
 			Method method = support.getDeclaredMethod("shouldPropagateContextToThreadLocals");
@@ -32,7 +32,7 @@ final class ReactorHooks {
 	}
 
 	/** Turns automatic context propagation on or off. */
-	static void automaticContextPropagation(boolean enabled) {
+	public static void automaticContextPropagation(boolean enabled) {
 		if (enabled) {
 			Hooks.enableAutomaticContextPropagation();
 		}
@@ -45,7 +45,7 @@ final class ReactorHooks {
 	 * Runs {@code action} with automatic context propagation on or off, then restores the
 	 * previous state.
 	 */
-	static void withAutomaticContextPropagation(boolean enabled, ThrowingRunnable action) throws Exception {
+	public static void withAutomaticContextPropagation(boolean enabled, ThrowingRunnable action) throws Exception {
 		boolean previous = automaticContextPropagation();
 		automaticContextPropagation(enabled);
 		try {
@@ -57,7 +57,7 @@ final class ReactorHooks {
 	}
 
 	@FunctionalInterface
-	interface ThrowingRunnable {
+	public interface ThrowingRunnable {
 
 		void run() throws Exception;
 
