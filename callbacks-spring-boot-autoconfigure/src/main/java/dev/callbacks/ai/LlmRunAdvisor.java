@@ -4,6 +4,7 @@ import dev.callbacks.CallbackManager;
 import dev.callbacks.ChainRun;
 import dev.callbacks.LlmRun;
 import dev.callbacks.Run;
+import dev.callbacks.ai.usage.ModelNames;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -69,7 +70,10 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 			throw ex;
 		}
 		ChatResponse chatResponse = response.chatResponse();
-		CallbackManager.await(run.end(chatResponse, Usages.from(chatResponse)));
+		Prompt prompt = request.prompt();
+		ChatResponse answered = (chatResponse != null) ? ModelNames.withAnsweringModel(chatResponse, modelOf(prompt))
+				: null;
+		CallbackManager.await(run.end(answered, Usages.from(chatResponse, prompt.getOptions())));
 		return response;
 	}
 
@@ -90,12 +94,12 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 				// Async token handlers: the next chunk waits for them, which keeps tokens
 				// in order per handler.
 				body = body.concatMap(response -> {
-					Mono<Void> pending = onChunk(run, response);
+					Mono<Void> pending = onChunk(run, request, response);
 					return (pending != null) ? pending.thenReturn(response) : Mono.just(response);
 				});
 			}
 			else {
-				body = body.doOnNext(response -> onChunk(run, response));
+				body = body.doOnNext(response -> onChunk(run, request, response));
 			}
 			body = body.contextWrite(context -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run));
 			return RunLifecycle.around(run.start(), body, run::endStream, run::error, run::cancel);
@@ -118,9 +122,16 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 		return current.chain();
 	}
 
-	private static @Nullable Mono<Void> onChunk(LlmRun run, ChatClientResponse response) {
+	private static @Nullable Mono<Void> onChunk(LlmRun run, ChatClientRequest request, ChatClientResponse response) {
 		ChatResponse chunk = response.chatResponse();
-		return (chunk != null) ? run.onChunk(chunk, Usages.from(chunk)) : null;
+		if (chunk == null) {
+			return null;
+		}
+		// The request's options fill in what a provider's stream leaves out; the model
+		// name is repaired where Spring AI's chunk merging concatenated it.
+		Prompt prompt = request.prompt();
+		return run.onChunk(ModelNames.withAnsweringModel(chunk, modelOf(prompt)),
+				Usages.from(chunk, prompt.getOptions()));
 	}
 
 	private static String modelOf(Prompt prompt) {

@@ -316,7 +316,9 @@ class OpenAiUsageTrackerTests {
 
 	private static Tokens usageFor(int i) {
 		int prompt = 100 + 7 * i;
-		return Tokens.of(prompt, 1 + (i % 13)).withCachedTokens((i % 4) * 16).withReasoningTokens(i % 3);
+		// Reasoning (at most 2) is a part of the completion (at least 3), as OpenAI
+		// counts it.
+		return Tokens.of(prompt, 3 + (i % 13)).withCachedTokens((i % 4) * 16).withReasoningTokens(i % 3);
 	}
 
 	private static List<Tokens> hundredUsages() {
