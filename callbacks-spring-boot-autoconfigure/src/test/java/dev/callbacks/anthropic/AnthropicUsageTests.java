@@ -53,9 +53,9 @@ class AnthropicUsageTests {
 
 	private final AnthropicMockServer server = AnthropicMockServer.start();
 
-	private final ApplicationContextRunner runner = ProviderContext
-		.runner(AnthropicChatAutoConfiguration.class, this.server.springBootProperties())
-		.withPropertyValues(ProviderContext.prices(MODEL, INPUT, OUTPUT, CACHE_READ, CACHE_WRITE_5M, CACHE_WRITE_1H));
+	private final ApplicationContextRunner runner = ProviderContext.withPrices(
+			ProviderContext.runner(AnthropicChatAutoConfiguration.class, this.server.springBootProperties()), MODEL,
+			INPUT, OUTPUT, CACHE_READ, CACHE_WRITE_5M, CACHE_WRITE_1H);
 
 	@AfterEach
 	void close() {

@@ -54,9 +54,8 @@ class GeminiUsageTests {
 	private final GeminiMockServer server = GeminiMockServer.start();
 
 	private final ApplicationContextRunner runner = ProviderContext
-		.runner(GoogleGenAiChatAutoConfiguration.class, this.server.springBootProperties())
-		.withBean(Client.class, this.server::client)
-		.withPropertyValues(ProviderContext.prices(MODEL, INPUT, OUTPUT, CACHED_INPUT, null, null));
+		.withPrices(ProviderContext.runner(GoogleGenAiChatAutoConfiguration.class, this.server.springBootProperties())
+			.withBean(Client.class, this.server::client), MODEL, INPUT, OUTPUT, CACHED_INPUT, null, null);
 
 	@AfterEach
 	void close() {

@@ -1,7 +1,9 @@
 package dev.callbacks.test;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
@@ -17,6 +19,7 @@ import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfigurat
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.core.env.MapPropertySource;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -42,25 +45,30 @@ public final class ProviderContext {
 	}
 
 	/**
-	 * {@code callbacks.pricing.models.[model].*} for the given USD-per-million prices;
-	 * {@code null} leaves a price out.
+	 * {@code runner} with {@code callbacks.pricing.models.[model].*} set to the given
+	 * USD-per-million prices; {@code null} leaves a price out. Set as a property source,
+	 * not as {@code key=value} strings, because a model name may contain a colon
+	 * ({@code qwen3:4b}), which {@code withPropertyValues} would take for the separator.
 	 */
-	public static String[] prices(String model, String prompt, String completion, @Nullable String cachedPrompt,
-			@Nullable String cacheWrite, @Nullable String cacheWrite1h) {
+	public static ApplicationContextRunner withPrices(ApplicationContextRunner runner, String model, String prompt,
+			String completion, @Nullable String cachedPrompt, @Nullable String cacheWrite,
+			@Nullable String cacheWrite1h) {
 		String prefix = "callbacks.pricing.models.[" + model + "].";
-		List<String> properties = new java.util.ArrayList<>();
-		properties.add(prefix + "prompt=" + prompt);
-		properties.add(prefix + "completion=" + completion);
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put(prefix + "prompt", prompt);
+		properties.put(prefix + "completion", completion);
 		if (cachedPrompt != null) {
-			properties.add(prefix + "cached-prompt=" + cachedPrompt);
+			properties.put(prefix + "cached-prompt", cachedPrompt);
 		}
 		if (cacheWrite != null) {
-			properties.add(prefix + "cache-write=" + cacheWrite);
+			properties.put(prefix + "cache-write", cacheWrite);
 		}
 		if (cacheWrite1h != null) {
-			properties.add(prefix + "cache-write-1h=" + cacheWrite1h);
+			properties.put(prefix + "cache-write-1h", cacheWrite1h);
 		}
-		return properties.toArray(String[]::new);
+		return runner.withInitializer(context -> context.getEnvironment()
+			.getPropertySources()
+			.addFirst(new MapPropertySource("prices", properties)));
 	}
 
 	/**
