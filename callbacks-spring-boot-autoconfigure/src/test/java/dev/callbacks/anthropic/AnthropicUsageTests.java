@@ -3,6 +3,8 @@ package dev.callbacks.anthropic;
 import java.math.BigDecimal;
 import java.util.List;
 
+import dev.callbacks.ai.usage.UsageAnomalies;
+import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.test.AnthropicMockServer;
 import dev.callbacks.test.AnthropicMockServer.Reply;
 import dev.callbacks.test.AnthropicMockServer.Usage;
@@ -239,6 +241,20 @@ class AnthropicUsageTests {
 		this.server.enqueue(
 				Reply.toolCall("toolu_01", "currentWeather", "{\"city\":\"Paris\"}").withUsage(TOOL_ROUND_1),
 				Reply.text("It is sunny in Paris.").withUsage(TOOL_ROUND_2));
+	}
+
+	@Test
+	void aNegativeCountDoesNotFailTheStreamAndTheRoundIsEstimated() {
+		this.server.enqueue(Reply.text("Roses.").withUsage(Usage.of(-1, 12)));
+		long before = UsageAnomalies.count("anthropic", UsageAnomalies.Kind.NEGATIVE_COUNT);
+
+		this.runner.run(context -> ProviderContext.track(context, client -> stream(client), tracked -> {
+			TokenUsage usage = tracked.handler().single(LlmEndEvent.class).usage();
+			assertThat(usage.estimated()).isTrue();
+			assertThat(usage.promptTokens()).isPositive();
+			assertThat(tracked.usage().successfulRequests()).isOne();
+			assertThat(UsageAnomalies.count("anthropic", UsageAnomalies.Kind.NEGATIVE_COUNT)).isGreaterThan(before);
+		}));
 	}
 
 	private static final String SYSTEM = "You are a florist.";

@@ -6,6 +6,7 @@ import java.util.List;
 import com.google.genai.Client;
 import dev.callbacks.ai.usage.ProviderUsage;
 import dev.callbacks.ai.usage.UsageAnomalies;
+import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.test.GeminiMockServer;
 import dev.callbacks.test.GeminiMockServer.Reply;
 import dev.callbacks.test.GeminiMockServer.UsageMetadata;
@@ -167,6 +168,30 @@ class GeminiUsageTests {
 				assertThat(UsageAnomalies.count(ProviderUsage.UNKNOWN, UsageAnomalies.Kind.TOTAL_MISMATCH))
 					.isGreaterThan(before);
 			}));
+	}
+
+	@Test
+	void aCachedCountLargerThanThePromptIsCappedAndCounted() {
+		this.server.enqueue(Reply.text("Orchids.").withUsage(UsageMetadata.of(100, 20).withCached(150)));
+		long before = UsageAnomalies.count("google_genai", UsageAnomalies.Kind.PART_EXCEEDS_WHOLE);
+
+		this.runner.run(context -> ProviderContext.track(context, client -> call(client), tracked -> {
+			assertThat(tracked.runUsages()).containsExactly(new TokenUsage(100, 20, 120, 100, 0, 0, 0, false));
+			assertThat(UsageAnomalies.count("google_genai", UsageAnomalies.Kind.PART_EXCEEDS_WHOLE))
+				.isGreaterThan(before);
+		}));
+	}
+
+	@Test
+	void aNegativeThoughtsCountDoesNotFailTheStreamAndTheRoundIsEstimated() {
+		this.server.enqueue(Reply.text("Sunflowers.").withUsage(UsageMetadata.of(24, 11).withThoughts(-80)));
+
+		this.runner.run(context -> ProviderContext.track(context, client -> stream(client), tracked -> {
+			TokenUsage usage = tracked.handler().single(LlmEndEvent.class).usage();
+			assertThat(usage.estimated()).isTrue();
+			assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
+			assertThat(tracked.usage().successfulRequests()).isOne();
+		}));
 	}
 
 	private static String call(ChatClient client) {

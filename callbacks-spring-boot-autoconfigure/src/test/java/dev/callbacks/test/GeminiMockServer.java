@@ -262,23 +262,23 @@ public final class GeminiMockServer extends WireFormatServer<GeminiMockServer.Re
 				.put("promptTokenCount", this.promptTokenCount)
 				.put("candidatesTokenCount", this.candidatesTokenCount)
 				.put("totalTokenCount", total());
-			if (this.cachedContentTokenCount > 0) {
+			if (this.cachedContentTokenCount != 0) {
 				usage.put("cachedContentTokenCount", this.cachedContentTokenCount);
 			}
 			usage.putArray("promptTokensDetails")
 				.addObject()
 				.put("modality", "TEXT")
 				.put("tokenCount", this.promptTokenCount);
-			if (this.cachedContentTokenCount > 0) {
+			if (this.cachedContentTokenCount != 0) {
 				usage.putArray("cacheTokensDetails")
 					.addObject()
 					.put("modality", "TEXT")
 					.put("tokenCount", this.cachedContentTokenCount);
 			}
-			if (this.thoughtsTokenCount > 0) {
+			if (this.thoughtsTokenCount != 0) {
 				usage.put("thoughtsTokenCount", this.thoughtsTokenCount);
 			}
-			if (this.toolUsePromptTokenCount > 0) {
+			if (this.toolUsePromptTokenCount != 0) {
 				usage.put("toolUsePromptTokenCount", this.toolUsePromptTokenCount);
 			}
 			return usage;

@@ -44,13 +44,12 @@ final class OpenAiCompatibleUsage {
 	 * The provider a Spring AI module's usage record belongs to (its module package:
 	 * {@code deepseek}, {@code mistral_ai}), or {@code fallback}.
 	 */
-	static String provider(Object nativeUsage, String fallback) {
-		String name = nativeUsage.getClass().getName();
-		if (!name.startsWith(SPRING_AI_PACKAGE)) {
+	static String provider(String usageClassName, String fallback) {
+		if (!usageClassName.startsWith(SPRING_AI_PACKAGE)) {
 			return fallback;
 		}
-		int end = name.indexOf('.', SPRING_AI_PACKAGE.length());
-		String module = (end > 0) ? name.substring(SPRING_AI_PACKAGE.length(), end) : fallback;
+		int end = usageClassName.indexOf('.', SPRING_AI_PACKAGE.length());
+		String module = (end > 0) ? usageClassName.substring(SPRING_AI_PACKAGE.length(), end) : fallback;
 		// Spring AI's own provider names (AiProvider) where they differ from the package.
 		return "mistralai".equals(module) ? "mistral_ai" : module;
 	}

@@ -73,7 +73,7 @@ public final class ProviderUsage {
 			}
 			if (OpenAiCompatibleUsage.handles(nativeUsage)) {
 				return OpenAiCompatibleUsage.read(usage, nativeUsage,
-						OpenAiCompatibleUsage.provider(nativeUsage, providerOf(metadata)));
+						OpenAiCompatibleUsage.provider(nativeUsage.getClass().getName(), providerOf(metadata)));
 			}
 		}
 		return asReported(usage, providerOf(metadata));
