@@ -69,7 +69,7 @@ class AnthropicUsageTests {
 	private static final Usage CACHE_READ_USAGE = Usage.of(29, 14).withCacheRead(1800);
 
 	@Test
-	void callCountsCacheReadsAsInputWithTheirCost() {
+	void callCountsAndPricesCacheReadsAsInput() {
 		this.server.enqueue(Reply.text("Roses.").withUsage(CACHE_READ_USAGE));
 
 		this.runner.run(context -> ProviderContext.track(context, client -> call(client),
@@ -77,7 +77,7 @@ class AnthropicUsageTests {
 	}
 
 	@Test
-	void streamCountsCacheReadsAsInputWithTheirCost() {
+	void streamCountsAndPricesCacheReadsAsInput() {
 		this.server.enqueue(Reply.text("Roses and tulips.").withUsage(CACHE_READ_USAGE));
 
 		this.runner.run(context -> ProviderContext.track(context, client -> stream(client),

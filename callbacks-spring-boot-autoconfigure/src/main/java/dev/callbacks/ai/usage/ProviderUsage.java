@@ -1,5 +1,7 @@
 package dev.callbacks.ai.usage;
 
+import java.util.List;
+
 import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
@@ -22,6 +24,16 @@ public final class ProviderUsage {
 
 	/** The provider name when no reader recognises the report. */
 	public static final String UNKNOWN = "unknown";
+
+	private static final String OLLAMA = "ollama";
+
+	/**
+	 * The provider names the readers use (Spring AI's own names for them), for meter
+	 * tags: a bounded set. Other Spring AI modules with an OpenAI-shaped usage record are
+	 * named by their package.
+	 */
+	public static final List<String> PROVIDERS = List.of(OpenAiUsage.PROVIDER, AnthropicUsage.PROVIDER,
+			GeminiUsage.PROVIDER, OLLAMA, BedrockConverseUsage.PROVIDER, "deepseek", "mistral_ai", UNKNOWN);
 
 	private static final boolean OPENAI_PRESENT = isPresent("com.openai.models.completions.CompletionUsage");
 
@@ -79,6 +91,38 @@ public final class ProviderUsage {
 		return asReported(usage, providerOf(metadata));
 	}
 
+	/**
+	 * The provider that produced {@code response}, as far as its usage tells: one of
+	 * {@link #PROVIDERS} (or the package name of another Spring AI module), else
+	 * {@link #UNKNOWN}.
+	 */
+	public static String provider(@Nullable ChatResponse response) {
+		ChatResponseMetadata metadata = (response != null) ? response.getMetadata() : null;
+		Usage usage = (metadata != null) ? metadata.getUsage() : null;
+		if (metadata == null || usage == null) {
+			return UNKNOWN;
+		}
+		if (GOOGLE_GENAI_PRESENT && GeminiUsage.handles(usage)) {
+			return GeminiUsage.PROVIDER;
+		}
+		Object nativeUsage = usage.getNativeUsage();
+		if (nativeUsage != null) {
+			if (OPENAI_PRESENT && OpenAiUsage.handles(nativeUsage)) {
+				return OpenAiUsage.PROVIDER;
+			}
+			if (ANTHROPIC_PRESENT && AnthropicUsage.handles(nativeUsage)) {
+				return AnthropicUsage.PROVIDER;
+			}
+			if (BedrockConverseUsage.handles(nativeUsage)) {
+				return BedrockConverseUsage.PROVIDER;
+			}
+			if (OpenAiCompatibleUsage.handles(nativeUsage)) {
+				return OpenAiCompatibleUsage.provider(nativeUsage.getClass().getName(), providerOf(metadata));
+			}
+		}
+		return providerOf(metadata);
+	}
+
 	// Spring AI's usage as it stands: prompt and completion as the totals, cache reads
 	// and
 	// writes as parts of the prompt.
@@ -99,7 +143,7 @@ public final class ProviderUsage {
 
 	private static String providerOf(ChatResponseMetadata metadata) {
 		// Ollama's usage carries no native object; its metadata gives it away.
-		return metadata.containsKey(OLLAMA_EVAL_COUNT) ? "ollama" : UNKNOWN;
+		return metadata.containsKey(OLLAMA_EVAL_COUNT) ? OLLAMA : UNKNOWN;
 	}
 
 	private static long orZero(@Nullable Number value) {
