@@ -3,6 +3,7 @@ package dev.callbacks.ai;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.callbacks.ai.usage.ModelNames;
 import dev.callbacks.internal.LlmRun;
 import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
@@ -14,6 +15,7 @@ import org.springframework.ai.chat.metadata.DefaultUsage;
 import org.springframework.ai.chat.metadata.Usage;
 import org.springframework.ai.chat.model.ChatResponse;
 import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.chat.prompt.ChatOptions;
 
 /**
  * Reads Spring AI responses for the engine: the text of a response, and the chunks of a
@@ -57,8 +59,9 @@ final class ChatResponses {
 	 * The usage of a {@code call()} round: reported, else estimated when anything needs
 	 * it.
 	 */
-	static TokenUsage usageOf(LlmRun run, ChatResponse response, @Nullable String model) {
-		TokenUsage reported = Usages.from(response);
+	static TokenUsage usageOf(LlmRun run, ChatResponse response, @Nullable String model,
+			@Nullable ChatOptions requestOptions) {
+		TokenUsage reported = Usages.from(response, requestOptions);
 		if (reported != null) {
 			return reported;
 		}
@@ -80,6 +83,10 @@ final class ChatResponses {
 
 		private final LlmRun run;
 
+		private final String requestedModel;
+
+		private final @Nullable ChatOptions requestOptions;
+
 		private final @Nullable StringBuilder text;
 
 		private @Nullable List<AssistantMessage.ToolCall> toolCalls;
@@ -94,20 +101,25 @@ final class ChatResponses {
 		// response (native usage).
 		private @Nullable Usage reportedUsage;
 
-		StreamedRound(LlmRun run) {
+		StreamedRound(LlmRun run, String requestedModel, @Nullable ChatOptions requestOptions) {
 			this.run = run;
+			this.requestedModel = requestedModel;
+			this.requestOptions = requestOptions;
 			this.text = run.collectsText() ? new StringBuilder(TEXT_CAPACITY) : null;
 		}
 
 		/**
 		 * Takes one chunk; returns what async token handlers left pending, if anything.
 		 */
-		reactor.core.publisher.@Nullable Mono<Void> onChunk(@Nullable ChatResponse chunk) {
-			if (chunk == null || this.run.isFinished()) {
+		reactor.core.publisher.@Nullable Mono<Void> onChunk(@Nullable ChatResponse received) {
+			if (received == null || this.run.isFinished()) {
 				return null;
 			}
+			// The model name is repaired where Spring AI's chunk merging concatenated it;
+			// the request's options fill in what a provider's stream leaves out.
+			ChatResponse chunk = ModelNames.withAnsweringModel(received, this.requestedModel);
 			ChatResponseMetadata metadata = chunk.getMetadata();
-			TokenUsage usage = Usages.from(chunk);
+			TokenUsage usage = Usages.from(chunk, this.requestOptions);
 			if (usage != null) {
 				this.reported = usage;
 				this.reportedUsage = metadata.getUsage();

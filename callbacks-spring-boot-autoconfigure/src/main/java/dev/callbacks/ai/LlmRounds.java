@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.callbacks.ai.usage.ModelNames;
 import dev.callbacks.internal.ChainRun;
 import dev.callbacks.internal.LlmRun;
 import org.jspecify.annotations.Nullable;
@@ -43,9 +44,10 @@ final class LlmRounds {
 			return body.get();
 		}, (result) -> {
 			ChatResponse chatResponse = response.apply(result);
-			ChatResponse answer = (chatResponse != null) ? chatResponse : new ChatResponse(List.of());
+			ChatResponse answer = (chatResponse != null) ? ModelNames.withAnsweringModel(chatResponse, modelOf(prompt))
+					: new ChatResponse(List.of());
 			String answered = ChatResponses.modelOf(answer);
-			return run.end(answer, ChatResponses.usageOf(run, answer, answered), answered,
+			return run.end(answer, ChatResponses.usageOf(run, answer, answered, prompt.getOptions()), answered,
 					ChatResponses.toolCallsOf(answer));
 		});
 	}
@@ -64,7 +66,7 @@ final class LlmRounds {
 			// The chain was cancelled while this round was being started.
 			return Flux.defer(body);
 		}
-		ChatResponses.StreamedRound round = new ChatResponses.StreamedRound(run);
+		ChatResponses.StreamedRound round = new ChatResponses.StreamedRound(run, modelOf(prompt), prompt.getOptions());
 		Flux<T> chunks = Flux.defer(() -> {
 			run.modelCalled();
 			return body.get();

@@ -41,8 +41,12 @@ final class Providers {
 		String rest = name.substring(SPRING_AI.length());
 		int dot = rest.indexOf('.');
 		String module = (dot > 0) ? rest.substring(0, dot) : rest;
+		// The same names as the usage readers' (Spring AI's own names for the providers).
 		return switch (module) {
 			case "chat", "model", "tool", "support", "util" -> null;
+			case "google" -> "google_genai";
+			case "bedrock" -> "bedrock_converse";
+			case "mistralai" -> "mistral_ai";
 			default -> module.toLowerCase(Locale.ROOT);
 		};
 	}

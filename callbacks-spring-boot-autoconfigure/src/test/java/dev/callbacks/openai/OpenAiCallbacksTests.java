@@ -83,6 +83,7 @@ class OpenAiCallbacksTests {
 		LlmEndEvent llmEnd = this.handler.single(LlmEndEvent.class);
 		assertThat(llmEnd.runId()).isEqualTo(llmStart.runId());
 		assertThat(llmEnd.usage()).isEqualTo(sent);
+		assertOpenAiDefinition(llmEnd.usage());
 		assertThat(llmEnd.model()).isEqualTo(OpenAiMockServer.RESPONSE_MODEL);
 		assertThat(llmEnd.response().getResult().getOutput().getText()).isEqualTo(answer);
 		ChainEndEvent chainEnd = this.handler.single(ChainEndEvent.class);
@@ -115,6 +116,7 @@ class OpenAiCallbacksTests {
 		TokenUsage sent = new TokenUsage(14, 6, 20, 8, 3, false);
 		LlmEndEvent llmEnd = this.handler.single(LlmEndEvent.class);
 		assertThat(llmEnd.usage()).isEqualTo(sent);
+		assertOpenAiDefinition(llmEnd.usage());
 		assertThat(llmEnd.model()).isEqualTo(OpenAiMockServer.RESPONSE_MODEL);
 		ChatResponse aggregated = llmEnd.response();
 		assertThat(aggregated.getResult().getOutput().getText()).isEqualTo("Roses, lilies and gerberas.");
@@ -434,6 +436,16 @@ class OpenAiCallbacksTests {
 			return "Sunny, 24°C in " + city;
 		}
 
+	}
+
+	// OpenAI reports prompt tokens with the cached part in them and has no cache writes;
+	// the total is prompt + completion.
+	private static void assertOpenAiDefinition(TokenUsage usage) {
+		assertThat(usage.cacheWriteTokens()).isZero();
+		assertThat(usage.cacheWrite1hTokens()).isZero();
+		assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
+		assertThat(usage.cachedPromptTokens()).isLessThanOrEqualTo(usage.promptTokens());
+		assertThat(usage.reasoningTokens()).isLessThanOrEqualTo(usage.completionTokens());
 	}
 
 }

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.callbacks.CallbackHandler;
+import dev.callbacks.ai.usage.UsageAnomalies;
 import dev.callbacks.Callbacks;
 import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.internal.Run;
@@ -125,6 +126,37 @@ class OpenAiUsageTrackerTests {
 		this.server.enqueue(Reply.toolCall("call_1", "currentWeather", "{\"city\":\"Paris\"}").withUsage(first),
 				Reply.text("It is sunny in Paris.").withUsage(second));
 		return List.of(first, second);
+	}
+
+	@Test
+	void badPartsFromTheServerAreRepairedAndTheCallGoesOn() {
+		// A negative cached count is taken as 0, a reasoning count above the completion
+		// is capped at it.
+		this.server.enqueue(Reply.text("Roses.").withUsage(new Tokens(120, 30, 150, -4, 45)));
+		long negative = UsageAnomalies.count("openai", UsageAnomalies.Kind.NEGATIVE_PART);
+		long exceeding = UsageAnomalies.count("openai", UsageAnomalies.Kind.PART_EXCEEDS_WHOLE);
+
+		try (UsageTracker usage = UsageTracker.start()) {
+			assertThat(this.client.prompt("Which flower?").call().content()).isEqualTo("Roses.");
+
+			assertThat(usage.usage()).isEqualTo(new TokenUsage(120, 30, 150, 0, 30, false));
+			assertThat(UsageAnomalies.count("openai", UsageAnomalies.Kind.NEGATIVE_PART)).isGreaterThan(negative);
+			assertThat(UsageAnomalies.count("openai", UsageAnomalies.Kind.PART_EXCEEDS_WHOLE)).isGreaterThan(exceeding);
+		}
+	}
+
+	@Test
+	void aNegativePromptCountDoesNotFailTheStreamAndTheRoundIsEstimated() {
+		this.server.enqueue(Reply.tokens("Tulips", " and", " roses.").withUsage(new Tokens(-80, 12, -68, null, null)));
+
+		try (UsageTracker usage = UsageTracker.start()) {
+			this.client.prompt("Which flower?").stream().content().blockLast(Duration.ofSeconds(10));
+
+			assertThat(usage.usage().estimated()).isTrue();
+			assertThat(usage.promptTokens()).isPositive();
+			assertThat(usage.successfulRequests()).isOne();
+			assertThat(usage.failedRequests()).isZero();
+		}
 	}
 
 	@Test
@@ -316,7 +348,9 @@ class OpenAiUsageTrackerTests {
 
 	private static Tokens usageFor(int i) {
 		int prompt = 100 + 7 * i;
-		return Tokens.of(prompt, 1 + (i % 13)).withCachedTokens((i % 4) * 16).withReasoningTokens(i % 3);
+		// Reasoning (at most 2) is a part of the completion (at least 3), as OpenAI
+		// counts it.
+		return Tokens.of(prompt, 3 + (i % 13)).withCachedTokens((i % 4) * 16).withReasoningTokens(i % 3);
 	}
 
 	private static List<Tokens> hundredUsages() {
@@ -350,6 +384,10 @@ class OpenAiUsageTrackerTests {
 		assertThat(usage.totalTokens()).isEqualTo(expected.totalTokens());
 		assertThat(usage.cachedPromptTokens()).isEqualTo(expected.cachedPromptTokens());
 		assertThat(usage.reasoningTokens()).isEqualTo(expected.reasoningTokens());
+		// OpenAI has no cache writes; the total is prompt + completion.
+		assertThat(usage.usage().cacheWriteTokens()).isZero();
+		assertThat(usage.usage().cacheWrite1hTokens()).isZero();
+		assertThat(usage.totalTokens()).isEqualTo(usage.promptTokens() + usage.completionTokens());
 		assertThat(usage.successfulRequests()).isEqualTo(sent.size());
 		assertThat(usage.failedRequests()).isZero();
 		assertThat(usage.byModel()).containsOnlyKeys(MODEL);

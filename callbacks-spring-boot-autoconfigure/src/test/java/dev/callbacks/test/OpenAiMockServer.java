@@ -47,6 +47,7 @@ import org.springframework.ai.openai.OpenAiChatOptions;
  * Without Spring Boot, use {@link #chatModel()}. With Spring Boot, pass
  * {@link #springBootProperties()} to an {@code ApplicationContextRunner}, or set them
  * yourself: <pre>
+ * spring.ai.model.chat=openai
  * spring.ai.openai.base-url=&lt;baseUrl()&gt;
  * spring.ai.openai.api-key=test
  * spring.ai.openai.chat.model=gpt-4o-mini
@@ -153,8 +154,11 @@ public final class OpenAiMockServer implements AutoCloseable {
 	 * server, in {@code ApplicationContextRunner.withPropertyValues} form.
 	 */
 	public String[] springBootProperties() {
-		return new String[] { "spring.ai.openai.base-url=" + baseUrl(), "spring.ai.openai.api-key=" + API_KEY,
-				"spring.ai.openai.chat.model=" + MODEL, "spring.ai.openai.max-retries=0" };
+		// spring.ai.model.chat picks OpenAI where other model starters are on the class
+		// path too (as in this module's tests), each of which would add a ChatModel.
+		return new String[] { "spring.ai.model.chat=openai", "spring.ai.openai.base-url=" + baseUrl(),
+				"spring.ai.openai.api-key=" + API_KEY, "spring.ai.openai.chat.model=" + MODEL,
+				"spring.ai.openai.max-retries=0" };
 	}
 
 	/**

@@ -1,0 +1,7 @@
+/**
+ * Tests of the provider usage readers.
+ */
+@NullMarked
+package dev.callbacks.ai.usage;
+
+import org.jspecify.annotations.NullMarked;
