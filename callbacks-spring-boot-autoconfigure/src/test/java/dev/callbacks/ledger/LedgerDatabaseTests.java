@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.sql.DataSource;
 
+import dev.callbacks.test.LlmRuns;
 import dev.callbacks.Callbacks;
 import dev.callbacks.CallbackHandler;
 import dev.callbacks.LlmRunRecord;
@@ -142,10 +143,10 @@ abstract class LedgerDatabaseTests {
 			// As when a commit succeeded but its acknowledgement was lost and the batch
 			// is retried.
 			JdbcLedgerStore store = new JdbcLedgerStore(dataSource(), table);
-			List<LlmRunRecord> first = List.of(Runs.run(), Runs.run());
+			List<LlmRunRecord> first = List.of(LlmRuns.run(), LlmRuns.run());
 			store.write(first);
 			List<LlmRunRecord> retried = new ArrayList<>(first);
-			retried.add(Runs.run());
+			retried.add(LlmRuns.run());
 			store.write(retried);
 
 			assertThat(new JdbcTemplate(dataSource()).queryForList("SELECT run_id FROM " + table, String.class))

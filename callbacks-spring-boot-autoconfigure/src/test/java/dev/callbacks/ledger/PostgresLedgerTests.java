@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
+import dev.callbacks.test.LlmRuns;
 import dev.callbacks.test.PostgresServer;
 import dev.callbacks.test.ScriptedChatModel;
 import org.junit.jupiter.api.AfterAll;
@@ -117,7 +118,7 @@ class PostgresLedgerTests extends LedgerDatabaseTests {
 		new JdbcTemplate(dataSource()).execute("CREATE SCHEMA " + schema);
 		contextRunner(schema + ".llm_usage", dataSource()).run((context) -> {
 			UsageLedgerRecorder recorder = context.getBean(UsageLedgerRecorder.class);
-			recorder.onLlmRun(Runs.run());
+			recorder.onLlmRun(LlmRuns.run());
 			assertThat(recorder.flush(Duration.ofSeconds(30))).isTrue();
 			assertThat(new JdbcTemplate(dataSource()).queryForObject("SELECT COUNT(*) FROM " + schema + ".llm_usage",
 					Long.class))
