@@ -1,5 +1,5 @@
 // The chat page: sends a question to /api/chat/stream and shows the answer as it streams in (EventSource), then
-// the request's usage and the shop's totals.
+// the request's usage, the shop's totals and the spend by customer from the usage ledger.
 (function () {
 	'use strict';
 
@@ -25,6 +25,45 @@
 		document.querySelectorAll('#' + listId + ' dd[data-field]').forEach(function (dd) {
 			const value = usage ? usage[dd.dataset.field] : undefined;
 			dd.textContent = (value === undefined || value === null) ? '–' : String(value);
+		});
+	}
+
+	// The ledger's totals per conversation (each is a customer), most expensive first. Rows are written in the
+	// background, a moment after the answer: asked again shortly after each one.
+	function showSpend() {
+		fetch('/actuator/llmusage?groupBy=conversation').then(function (response) {
+			return response.ok ? response.json() : null;
+		}).then(function (usage) {
+			if (!usage) {
+				return;
+			}
+			const totals = usage.totals.filter(function (row) {
+				return row.group.conversation !== null;
+			}).sort(function (a, b) {
+				return b.cost - a.cost || b.totalTokens - a.totalTokens;
+			}).slice(0, 10);
+			const body = document.querySelector('#spend tbody');
+			body.replaceChildren();
+			if (totals.length === 0) {
+				const row = body.insertRow();
+				const cell = row.insertCell();
+				cell.colSpan = 4;
+				cell.className = 'empty';
+				cell.textContent = 'No LLM calls recorded yet.';
+				return;
+			}
+			totals.forEach(function (total) {
+				const row = body.insertRow();
+				const id = total.group.conversation;
+				row.dataset.conversation = id;
+				row.className = (id === conversationId) ? 'mine' : '';
+				row.insertCell().textContent = (id === conversationId) ? 'you (' + id.slice(0, 8) + ')' : id.slice(0, 8);
+				[String(total.requests), String(total.totalTokens), Number(total.cost).toFixed(6)].forEach(function (text) {
+					const cell = row.insertCell();
+					cell.className = 'number';
+					cell.textContent = text;
+				});
+			});
 		});
 	}
 
@@ -64,6 +103,7 @@
 			showUsage('totals-usage', usage.totals);
 			finish('done', 'Answered by ' + usage.model + ' with ' + usage.request.totalTokens + ' tokens in '
 				+ usage.request.llmCalls + ' model call(s).');
+			setTimeout(showSpend, 500);
 		});
 		events.addEventListener('failure', function (event) {
 			answer.textContent = 'Sorry, something went wrong: ' + JSON.parse(event.data).message;
@@ -97,6 +137,8 @@
 	}).then(function (totals) {
 		showUsage('totals-usage', totals);
 	});
+
+	showSpend();
 
 	fetch('/api/info').then(function (response) {
 		return response.json();
