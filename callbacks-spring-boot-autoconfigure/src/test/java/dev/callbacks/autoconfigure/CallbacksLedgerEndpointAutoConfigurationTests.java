@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.callbacks.ledger.UsageLedger;
 import dev.callbacks.ledger.actuate.LlmUsageEndpoint;
+import dev.callbacks.ledger.actuate.LlmUsageEndpointWebExtension;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -22,7 +23,16 @@ class CallbacksLedgerEndpointAutoConfigurationTests {
 	@Test
 	void availableWhenExposed() {
 		this.contextRunner.withPropertyValues("management.endpoints.web.exposure.include=llmusage")
-			.run((context) -> assertThat(context).hasSingleBean(LlmUsageEndpoint.class));
+			.run((context) -> assertThat(context).hasSingleBean(LlmUsageEndpoint.class)
+				.hasSingleBean(LlmUsageEndpointWebExtension.class));
+	}
+
+	@Test
+	void noWebExtensionWhenOnlyExposedOverJmx() {
+		this.contextRunner
+			.withPropertyValues("spring.jmx.enabled=true", "management.endpoints.jmx.exposure.include=llmusage")
+			.run((context) -> assertThat(context).hasSingleBean(LlmUsageEndpoint.class)
+				.doesNotHaveBean(LlmUsageEndpointWebExtension.class));
 	}
 
 	@Test

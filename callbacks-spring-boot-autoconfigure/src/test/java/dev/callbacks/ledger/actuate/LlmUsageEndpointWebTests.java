@@ -89,12 +89,17 @@ class LlmUsageEndpointWebTests {
 	}
 
 	@Test
-	void badInputIsABadRequest() {
+	void badInputIsABadRequestThatSaysWhy() {
 		this.webTestClient.get()
 			.uri("/actuator/llmusage?groupBy=tenant&from=last-week")
 			.exchange()
 			.expectStatus()
-			.isBadRequest();
+			.isBadRequest()
+			.expectBody()
+			.jsonPath("$.status")
+			.isEqualTo(400)
+			.jsonPath("$.message")
+			.isEqualTo("'from' must be an ISO-8601 instant such as 2025-06-01T00:00:00Z, but was 'last-week'");
 		this.webTestClient.get().uri("/actuator/llmusage?groupBy=customer").exchange().expectStatus().isBadRequest();
 		this.webTestClient.get()
 			.uri("/actuator/llmusage?from=2025-06-08T00:00:00Z&to=2025-06-01T00:00:00Z")
