@@ -57,8 +57,10 @@
 				const id = total.group.conversation;
 				row.dataset.conversation = id;
 				row.className = (id === conversationId) ? 'mine' : '';
-				row.insertCell().textContent = (id === conversationId) ? 'you (' + id.slice(0, 8) + ')' : id.slice(0, 8);
-				[String(total.requests), String(total.totalTokens), Number(total.cost).toFixed(6)].forEach(function (text) {
+				const name = row.insertCell();
+				name.textContent = (id === conversationId) ? 'you' : id.slice(0, 8);
+				name.title = id;
+				[String(total.requests), String(total.totalTokens), String(total.cost)].forEach(function (text) {
 					const cell = row.insertCell();
 					cell.className = 'number';
 					cell.textContent = text;
