@@ -28,6 +28,7 @@ class LedgerJsonTests {
 		metadata.put("b", true);
 		metadata.put("list", List.of(1, "x"));
 		metadata.put("map", Map.of("k", "v"));
+		metadata.put("array", new Object[] { null, 1 });
 		metadata.put("other", new StringBuilder("sb"));
 		metadata.put("object", new Object() {
 			@Override
@@ -36,7 +37,7 @@ class LedgerJsonTests {
 			}
 		});
 		assertThat(LedgerJson.metadata(metadata)).isEqualTo("{\"s\":\"line\\nbreak\\t\\u0001\",\"i\":3,\"d\":2.5,"
-				+ "\"nan\":\"NaN\",\"big\":1000,\"b\":true,\"list\":[1,\"x\"],\"map\":{\"k\":\"v\"},\"other\":\"sb\","
+				+ "\"nan\":\"NaN\",\"big\":1000,\"b\":true,\"list\":[1,\"x\"],\"map\":{\"k\":\"v\"},\"array\":[null,1],\"other\":\"sb\","
 				+ "\"object\":\"custom\"}");
 	}
 
