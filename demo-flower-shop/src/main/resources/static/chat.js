@@ -1,5 +1,5 @@
 // The chat page: sends a question to /api/chat/stream and shows the answer as it streams in (EventSource), then
-// the request's usage and the shop's totals.
+// the request's usage, the shop's totals and the spend by customer from the usage ledger.
 (function () {
 	'use strict';
 
@@ -25,6 +25,68 @@
 		document.querySelectorAll('#' + listId + ' dd[data-field]').forEach(function (dd) {
 			const value = usage ? usage[dd.dataset.field] : undefined;
 			dd.textContent = (value === undefined || value === null) ? '–' : String(value);
+		});
+	}
+
+	// The ledger's totals per conversation (each is a customer), most expensive first. Rows are written in the
+	// background, a moment after the answer: after each one the table is asked for again until it holds this
+	// page's model calls (a few tries).
+	let myCalls = 0;
+
+	function showSpend(triesLeft) {
+		fetch('/actuator/llmusage?groupBy=conversation').then(function (response) {
+			return response.ok ? response.json() : null;
+		}).then(function (usage) {
+			if (!usage) {
+				return;
+			}
+			// Runs without a conversation (the lesson's own calls) form a group without one: not a customer.
+			const all = usage.totals.filter(function (row) {
+				return typeof row.group.conversation === 'string';
+			}).sort(function (a, b) {
+				return b.cost - a.cost || b.totalTokens - a.totalTokens;
+			});
+			// The ten biggest spenders, and this page's customer wherever it ranks.
+			const totals = all.slice(0, 10);
+			const mine = all.find(function (row) {
+				return row.group.conversation === conversationId;
+			});
+			if (mine && totals.indexOf(mine) < 0) {
+				totals.push(mine);
+			}
+			renderSpend(totals);
+			if (triesLeft > 0 && (!mine || mine.requests < myCalls)) {
+				setTimeout(function () {
+					showSpend(triesLeft - 1);
+				}, 300);
+			}
+		});
+	}
+
+	function renderSpend(totals) {
+		const body = document.querySelector('#spend tbody');
+		body.replaceChildren();
+		if (totals.length === 0) {
+			const row = body.insertRow();
+			const cell = row.insertCell();
+			cell.colSpan = 4;
+			cell.className = 'empty';
+			cell.textContent = 'No LLM calls recorded yet.';
+			return;
+		}
+		totals.forEach(function (total) {
+			const row = body.insertRow();
+			const id = total.group.conversation;
+			row.dataset.conversation = id;
+			row.className = (id === conversationId) ? 'mine' : '';
+			const name = row.insertCell();
+			name.textContent = (id === conversationId) ? 'you' : id.slice(0, 8);
+			name.title = id;
+			[String(total.requests), String(total.totalTokens), String(total.cost)].forEach(function (text) {
+				const cell = row.insertCell();
+				cell.className = 'number';
+				cell.textContent = text;
+			});
 		});
 	}
 
@@ -64,6 +126,10 @@
 			showUsage('totals-usage', usage.totals);
 			finish('done', 'Answered by ' + usage.model + ' with ' + usage.request.totalTokens + ' tokens in '
 				+ usage.request.llmCalls + ' model call(s).');
+			myCalls += usage.request.llmCalls;
+			setTimeout(function () {
+				showSpend(20);
+			}, 200);
 		});
 		events.addEventListener('failure', function (event) {
 			answer.textContent = 'Sorry, something went wrong: ' + JSON.parse(event.data).message;
@@ -97,6 +163,8 @@
 	}).then(function (totals) {
 		showUsage('totals-usage', totals);
 	});
+
+	showSpend(0);
 
 	fetch('/api/info').then(function (response) {
 		return response.json();

@@ -66,9 +66,9 @@ public final class CallbacksLedgerAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
+	@ConditionalOnMissingBean(UsageLedger.class)
 	@DependsOnDatabaseInitialization
-	JdbcUsageLedger usageLedger(DataSource dataSource, CallbacksLedgerProperties properties) {
+	JdbcUsageLedger jdbcUsageLedger(DataSource dataSource, CallbacksLedgerProperties properties) {
 		return new JdbcUsageLedger(dataSource, tableName(properties));
 	}
 

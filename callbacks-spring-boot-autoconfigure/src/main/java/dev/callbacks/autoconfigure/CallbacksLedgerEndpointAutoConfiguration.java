@@ -2,8 +2,10 @@ package dev.callbacks.autoconfigure;
 
 import dev.callbacks.ledger.UsageLedger;
 import dev.callbacks.ledger.actuate.LlmUsageEndpoint;
+import dev.callbacks.ledger.actuate.LlmUsageEndpointWebExtension;
 
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.autoconfigure.endpoint.expose.EndpointExposure;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -28,6 +30,14 @@ public final class CallbacksLedgerEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	LlmUsageEndpoint llmUsageEndpoint(UsageLedger ledger) {
 		return new LlmUsageEndpoint(ledger);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(LlmUsageEndpoint.class)
+	@ConditionalOnAvailableEndpoint(endpoint = LlmUsageEndpoint.class, exposure = EndpointExposure.WEB)
+	LlmUsageEndpointWebExtension llmUsageEndpointWebExtension(LlmUsageEndpoint endpoint) {
+		return new LlmUsageEndpointWebExtension(endpoint);
 	}
 
 }

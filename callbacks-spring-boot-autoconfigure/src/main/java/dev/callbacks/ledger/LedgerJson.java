@@ -2,6 +2,7 @@ package dev.callbacks.ledger;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -75,7 +76,7 @@ final class LedgerJson {
 			json.append(']');
 		}
 		else if (value instanceof Object[] items) {
-			value(json, List.of(items), depth);
+			value(json, Arrays.asList(items), depth);
 		}
 		else {
 			string(json, text(value));

@@ -307,10 +307,12 @@ public final class UsageLedgerRecorder implements CallbackObserver, AutoCloseabl
 			return;
 		}
 		long total = 0;
+		long sinceStart = 0;
 		StringBuilder reasons = new StringBuilder();
 		for (DropReason reason : DropReason.values()) {
 			long dropped = droppedRuns(reason);
 			long since = dropped - this.droppedAtLastLog.getOrDefault(reason, 0L);
+			sinceStart += dropped;
 			if (since > 0) {
 				reasons.append((reasons.length() > 0) ? ", " : "").append(since).append(' ').append(reason.tagValue());
 				this.droppedAtLastLog.put(reason, dropped);
@@ -320,7 +322,7 @@ public final class UsageLedgerRecorder implements CallbackObserver, AutoCloseabl
 		if (total > 0) {
 			this.lastDropLog = now;
 			logger.warn("Usage ledger: dropped {} LLM runs ({}); {} dropped since start-up", total, reasons,
-					droppedRuns());
+					sinceStart);
 		}
 	}
 

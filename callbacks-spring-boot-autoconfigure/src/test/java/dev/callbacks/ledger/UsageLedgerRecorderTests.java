@@ -11,6 +11,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.callbacks.test.LlmRuns;
 import dev.callbacks.LlmRunRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,7 +41,7 @@ class UsageLedgerRecorderTests {
 		UsageLedgerRecorder recorder = start(store, settings(10_000, 100, Duration.ofMillis(20), 3));
 		List<UUID> ids = new ArrayList<>();
 		for (int i = 0; i < 1234; i++) {
-			LlmRunRecord run = Runs.run();
+			LlmRunRecord run = LlmRuns.run();
 			ids.add(run.runId());
 			recorder.onLlmRun(run);
 		}
@@ -67,7 +68,7 @@ class UsageLedgerRecorderTests {
 		};
 		UsageLedgerRecorder recorder = start(store, settings(100, 100, Duration.ofMillis(5), 5));
 		for (int i = 0; i < 10; i++) {
-			recorder.onLlmRun(Runs.run());
+			recorder.onLlmRun(LlmRuns.run());
 		}
 
 		assertThat(recorder.flush(FLUSH)).isTrue();
@@ -84,7 +85,7 @@ class UsageLedgerRecorderTests {
 			throw new IllegalStateException("table missing");
 		}, settings(100, 100, Duration.ofMillis(5), 3));
 		for (int i = 0; i < 7; i++) {
-			recorder.onLlmRun(Runs.run());
+			recorder.onLlmRun(LlmRuns.run());
 		}
 
 		assertThat(recorder.flush(FLUSH)).isTrue();
@@ -107,13 +108,13 @@ class UsageLedgerRecorderTests {
 			}
 		};
 		UsageLedgerRecorder recorder = start(store, settings(10, 5, Duration.ofMillis(5), 3));
-		recorder.onLlmRun(Runs.run());
+		recorder.onLlmRun(LlmRuns.run());
 		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 
 		// The writer is stuck holding the first run: 10 fit in the buffer, 20 do not,
 		// and not one call waits for the store.
 		for (int i = 0; i < 30; i++) {
-			recorder.onLlmRun(Runs.run());
+			recorder.onLlmRun(LlmRuns.run());
 		}
 		assertThat(recorder.droppedRuns(DropReason.BUFFER_FULL)).isEqualTo(20);
 		assertThat(recorder.bufferedRuns()).isEqualTo(10);
@@ -131,12 +132,12 @@ class UsageLedgerRecorderTests {
 		// The writer would wait an hour for a batch to fill: close must not.
 		UsageLedgerRecorder recorder = start(store, settings(1000, 500, Duration.ofHours(1), 3));
 		for (int i = 0; i < 50; i++) {
-			recorder.onLlmRun(Runs.run());
+			recorder.onLlmRun(LlmRuns.run());
 		}
 
 		recorder.close();
 		assertThat(store.ids).hasSize(50);
-		recorder.onLlmRun(Runs.run());
+		recorder.onLlmRun(LlmRuns.run());
 		assertThat(recorder.droppedRuns(DropReason.SHUTDOWN)).isEqualTo(1);
 		assertThat(recorder.writtenRuns()).isEqualTo(50);
 	}
@@ -148,7 +149,7 @@ class UsageLedgerRecorderTests {
 		}, new UsageLedgerRecorder.Settings(1000, 5, Duration.ofMillis(5), 1_000_000, Duration.ofMillis(5),
 				Duration.ofMillis(20), Duration.ofMillis(200)));
 		for (int i = 0; i < 23; i++) {
-			recorder.onLlmRun(Runs.run());
+			recorder.onLlmRun(LlmRuns.run());
 		}
 
 		recorder.close();
@@ -168,7 +169,7 @@ class UsageLedgerRecorderTests {
 		}, new UsageLedgerRecorder.Settings(1000, 5, Duration.ofMillis(5), 3, Duration.ofMillis(5),
 				Duration.ofMillis(20), Duration.ofMillis(100)));
 		for (int i = 0; i < 12; i++) {
-			recorder.onLlmRun(Runs.run());
+			recorder.onLlmRun(LlmRuns.run());
 		}
 		assertThat(entered.await(10, TimeUnit.SECONDS)).isTrue();
 

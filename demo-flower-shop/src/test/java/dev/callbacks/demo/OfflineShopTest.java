@@ -25,12 +25,16 @@ import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTest
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.ai.model.chat=flower-catalog", "flower-shop.token-delay=0ms",
 				"flower-shop.async-handler-delay=" + OfflineShopTest.ASYNC_HANDLER_DELAY_MILLIS + "ms",
-				"callbacks.file.path=" + OfflineShopTest.OUTPUT_LOG })
+				"callbacks.file.path=" + OfflineShopTest.OUTPUT_LOG,
+				"spring.datasource.url=" + OfflineShopTest.LEDGER_URL })
 @AutoConfigureWebTestClient
 public @interface OfflineShopTest {
 
 	/** How long each step of the async handler takes in tests. */
 	long ASYNC_HANDLER_DELAY_MILLIS = 100;
+
+	/** The usage ledger's database in tests: in memory, not the shop's file. */
+	String LEDGER_URL = "jdbc:h2:mem:flower-shop-ledger-test;DB_CLOSE_DELAY=-1";
 
 	/** Where the file handler writes in tests (relative to the module). */
 	String OUTPUT_LOG = "target/test-output.log";

@@ -31,7 +31,9 @@ import org.springframework.util.StringUtils;
  * model, provider, client, day; none gives one total), {@code from} and {@code to} (ISO
  * instants; default: from the beginning until now), and the filters {@code user},
  * {@code tenant}, {@code conversation}, {@code model}, {@code provider}, {@code client}.
- * Invalid input is answered with 400 Bad Request.
+ * Invalid input is answered with 400 Bad Request. Runs that carried no value for a
+ * grouping dimension form one group, whose {@code group} has no entry for it (the
+ * actuator's JSON leaves out {@code null}s).
  */
 @Endpoint(id = "llmusage")
 public class LlmUsageEndpoint {

@@ -3,9 +3,11 @@ package dev.callbacks.demo.web;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.callbacks.Callbacks;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.demo.usage.TokenCounts;
 import dev.callbacks.demo.usage.UsageTotals;
+import dev.callbacks.event.RunIdentity;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -122,10 +124,13 @@ public class ChatController {
 	}
 
 	private ChatClient.ChatClientRequestSpec prompt(String message, String conversationId) {
+		// The conversation id as run metadata too: the usage ledger records each LLM
+		// call under it ("spend by customer" on the page).
 		return this.chatClient.prompt()
 			.user(message)
 			.advisors(this.memory)
-			.advisors((advisors) -> advisors.param(ChatMemory.CONVERSATION_ID, conversationId));
+			.advisors((advisors) -> advisors.param(ChatMemory.CONVERSATION_ID, conversationId))
+			.advisors(Callbacks.handlers().metadata(RunIdentity.CONVERSATION, conversationId));
 	}
 
 	private static String checkMessage(@Nullable String message) {

@@ -40,7 +40,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.ai.openai.api-key=test", "spring.ai.openai.max-retries=0",
-				"flower-shop.async-handler-delay=0ms", "callbacks.file.path=target/test-output-openai.log" })
+				"flower-shop.async-handler-delay=0ms", "callbacks.file.path=target/test-output-openai.log",
+				"spring.datasource.url=jdbc:h2:mem:flower-shop-ledger-openai;DB_CLOSE_DELAY=-1" })
 @AutoConfigureWebTestClient
 class OpenAiPathTests {
 

@@ -134,6 +134,12 @@ class BrowserTests {
 		assertThat(number("request-total")).isPositive();
 		assertThat(number("totals-total")).isGreaterThanOrEqualTo(number("request-total"));
 		assertThat(driver.findElement(By.id("status")).getText()).contains("Answered by flower-catalog-1");
+		// Spend by customer: this page's conversation, from the usage ledger, holds the
+		// request's tokens once the rows are written.
+		wait.until((d) -> !d.findElements(By.cssSelector("#spend tr.mine")).isEmpty());
+		List<WebElement> mine = driver.findElements(By.cssSelector("#spend tr.mine td"));
+		assertThat(mine.get(0).getText()).isEqualTo("you");
+		assertThat(Long.parseLong(mine.get(2).getText())).isEqualTo(number("request-total"));
 		screenshot("chat.png");
 	}
 

@@ -1,4 +1,4 @@
-package dev.callbacks.ledger;
+package dev.callbacks.test;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -12,16 +12,16 @@ import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
 
 /** Hand-made LLM run records. */
-final class Runs {
+public final class LlmRuns {
 
-	private Runs() {
+	private LlmRuns() {
 	}
 
-	static LlmRunRecord run() {
+	public static LlmRunRecord run() {
 		return run(Instant.now(), "u1", "acme", "c1", TokenUsage.of(10, 5), new BigDecimal("0.0000045"));
 	}
 
-	static LlmRunRecord run(Instant startedAt, @Nullable String user, @Nullable String tenant,
+	public static LlmRunRecord run(Instant startedAt, @Nullable String user, @Nullable String tenant,
 			@Nullable String conversation, TokenUsage usage, @Nullable BigDecimal cost) {
 		return new LlmRunRecord(UUID.randomUUID(), UUID.randomUUID(), startedAt, "shop", "openai", "gpt-4o-mini", usage,
 				cost, LlmRunRecord.Outcome.SUCCESS, false, 1_000_000, -1, new RunIdentity(user, tenant, conversation),
