@@ -37,7 +37,7 @@ public final class BudgetEnforcer {
 
 	private static final Logger logger = LoggerFactory.getLogger(BudgetEnforcer.class);
 
-	private static final String GLOBAL_KEY = "*";
+	static final String GLOBAL_KEY = "*";
 
 	private final List<Budget> budgets;
 
