@@ -7,16 +7,17 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.locks.ReentrantLock;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
 /**
- * Budget counts in this JVM: exact for one instance. Each counter has a lock; a
- * reservation takes the locks of its counters in one global order (by key), so it is
- * atomic over all its budgets without deadlocks. Counters whose newest bucket has expired
- * are evicted (checked at most every few seconds, by the clock), so memory holds only
- * counters still counting something.
+ * Budget counts in this JVM: exact for one instance. Each counter has a monitor; a
+ * reservation holds the monitors of its counters, taken in one global order (by key), so
+ * it is atomic over all its budgets without deadlocks. Counters whose newest bucket has
+ * expired are evicted (checked at most every few seconds, by the clock), so memory holds
+ * only counters still counting something.
  */
 public final class InMemoryBudgetStore implements BudgetStore {
 
@@ -45,34 +46,67 @@ public final class InMemoryBudgetStore implements BudgetStore {
 	public Outcome reserve(List<Charge> charges) {
 		sweepIfDue();
 		int n = charges.size();
-		Counter[] locked = lockAll(charges);
-		try {
-			Spent[] spent = new Spent[n];
+		Integer[] order = new Integer[n];
+		for (int i = 0; i < n; i++) {
+			order[i] = i;
+		}
+		if (n > 1) {
+			Arrays.sort(order, Comparator.comparing(i -> charges.get(i).counter()));
+		}
+		Counter[] counters = new Counter[n];
+		while (true) {
 			for (int i = 0; i < n; i++) {
 				Charge charge = charges.get(i);
-				Counter counter = locked[i];
-				long tokens = counter.sumTokens(charge.bucket());
-				long nanos = counter.sumNanos(charge.bucket());
-				spent[i] = new Spent(tokens, nanos);
-				if (!charge.fits(tokens, nanos)) {
-					for (int j = i + 1; j < n; j++) {
-						spent[j] = Spent.ZERO;
-					}
-					return new Outcome(i, Arrays.asList(spent), counter.buckets(charge.bucket()));
+				counters[i] = this.counters.computeIfAbsent(charge.counter(), key -> new Counter(key, charge.span()));
+			}
+			Outcome outcome = reserveLocked(charges, counters, order, 0);
+			if (outcome != null) {
+				return outcome;
+			}
+			// A counter was evicted between lookup and lock: look them up again.
+		}
+	}
+
+	// Monitors rather than j.u.c. locks: held for a few additions, and never reported as
+	// blocking by BlockHound on event-loop threads. Taken in key order, recursively.
+	private @Nullable Outcome reserveLocked(List<Charge> charges, Counter[] counters, Integer[] order, int k) {
+		if (k == order.length) {
+			return reserveHeld(charges, counters);
+		}
+		Counter counter = counters[order[k]];
+		synchronized (counter) {
+			if (counter.retired) {
+				return null;
+			}
+			Charge charge = charges.get(order[k]);
+			Assert.state(counter.span == charge.span(),
+					() -> "Counter " + charge.counter() + " counts " + counter.span + " buckets, not " + charge.span());
+			return reserveLocked(charges, counters, order, k + 1);
+		}
+	}
+
+	private Outcome reserveHeld(List<Charge> charges, Counter[] counters) {
+		int n = charges.size();
+		Spent[] spent = new Spent[n];
+		for (int i = 0; i < n; i++) {
+			Charge charge = charges.get(i);
+			Counter counter = counters[i];
+			long tokens = counter.sumTokens(charge.bucket());
+			long nanos = counter.sumNanos(charge.bucket());
+			spent[i] = new Spent(tokens, nanos);
+			if (!charge.fits(tokens, nanos)) {
+				for (int j = i + 1; j < n; j++) {
+					spent[j] = Spent.ZERO;
 				}
-			}
-			for (int i = 0; i < n; i++) {
-				Charge charge = charges.get(i);
-				locked[i].add(charge);
-				spent[i] = new Spent(spent[i].tokens() + charge.tokens(), spent[i].nanos() + charge.nanos());
-			}
-			return Outcome.admitted(Arrays.asList(spent));
-		}
-		finally {
-			for (Counter counter : locked) {
-				counter.lock.unlock();
+				return new Outcome(i, Arrays.asList(spent), counter.buckets(charge.bucket()));
 			}
 		}
+		for (int i = 0; i < n; i++) {
+			Charge charge = charges.get(i);
+			counters[i].add(charge);
+			spent[i] = new Spent(spent[i].tokens() + charge.tokens(), spent[i].nanos() + charge.nanos());
+		}
+		return Outcome.admitted(Arrays.asList(spent));
 	}
 
 	@Override
@@ -84,15 +118,11 @@ public final class InMemoryBudgetStore implements BudgetStore {
 				result.add(Spent.ZERO);
 				continue;
 			}
-			counter.lock.lock();
-			try {
+			synchronized (counter) {
 				if (!counter.retired) {
 					counter.adjust(charge);
 				}
 				result.add(new Spent(counter.sumTokens(charge.bucket()), counter.sumNanos(charge.bucket())));
-			}
-			finally {
-				counter.lock.unlock();
 			}
 		}
 		return result;
@@ -103,44 +133,6 @@ public final class InMemoryBudgetStore implements BudgetStore {
 		return this.counters.size();
 	}
 
-	// Locks the counters of all charges, in key order; a counter evicted between lookup
-	// and lock is retired, and the whole acquisition starts again with a fresh one.
-	private Counter[] lockAll(List<Charge> charges) {
-		int n = charges.size();
-		Integer[] order = new Integer[n];
-		for (int i = 0; i < n; i++) {
-			order[i] = i;
-		}
-		if (n > 1) {
-			Arrays.sort(order, Comparator.comparing(i -> charges.get(i).counter()));
-		}
-		Counter[] locked = new Counter[n];
-		while (true) {
-			int acquired = 0;
-			boolean retry = false;
-			for (Integer i : order) {
-				Charge charge = charges.get(i);
-				Counter counter = this.counters.computeIfAbsent(charge.counter(),
-						key -> new Counter(key, charge.span()));
-				counter.lock.lock();
-				locked[i] = counter;
-				acquired++;
-				if (counter.retired) {
-					retry = true;
-					break;
-				}
-				Assert.state(counter.span == charge.span(), () -> "Counter " + charge.counter() + " counts "
-						+ counter.span + " buckets, not " + charge.span());
-			}
-			if (!retry) {
-				return locked;
-			}
-			for (int k = 0; k < acquired; k++) {
-				locked[order[k]].lock.unlock();
-			}
-		}
-	}
-
 	private void sweepIfDue() {
 		long now = this.clock.millis();
 		if (now < this.nextSweepAt || !this.sweeping.compareAndSet(false, true)) {
@@ -149,15 +141,12 @@ public final class InMemoryBudgetStore implements BudgetStore {
 		try {
 			this.nextSweepAt = now + SWEEP_INTERVAL_MILLIS;
 			for (Counter counter : this.counters.values()) {
-				if (counter.expiresAt <= now && counter.lock.tryLock()) {
-					try {
+				if (counter.expiresAt <= now) {
+					synchronized (counter) {
 						if (counter.expiresAt <= now) {
 							counter.retired = true;
 							this.counters.remove(counter.key, counter);
 						}
-					}
-					finally {
-						counter.lock.unlock();
 					}
 				}
 			}
@@ -169,13 +158,11 @@ public final class InMemoryBudgetStore implements BudgetStore {
 
 	/**
 	 * Buckets in a ring: bucket {@code b} lives in slot {@code b mod span} until a bucket
-	 * {@code span} newer takes the slot. Guarded by {@link #lock}.
+	 * {@code span} newer takes the slot. Guarded by its monitor.
 	 */
 	private static final class Counter {
 
 		final String key;
-
-		final ReentrantLock lock = new ReentrantLock();
 
 		final int span;
 

@@ -150,20 +150,23 @@ class BudgetEnforcerTests {
 
 	@Test
 	void streamsCheckedAsTheyGoStopAtTheLimit() throws Exception {
-		// The same rounds as above, streamed with a check per token: the overrun is
-		// reserved before it is used, and the streams that find no room are stopped.
+		// The same rounds as above, streamed with a check per token: past its reservation
+		// a stream must reserve more before it goes on, and the budget is full, so every
+		// stream stops at its first token past the default.
 		Budget budget = Budget.tokens(20_000).per(Scope.TENANT).daily().defaultMaxOutputTokens(400);
 		BudgetEnforcer enforcer = enforcer(budget);
+		Concurrent.Result admitted = Concurrent.admit(200, i -> enforcer.admit(round("r" + i, 100, null)));
+		assertThat(admitted.admitted()).hasSize(40);
 		AtomicInteger stopped = new AtomicInteger();
-		Concurrent.Result result = Concurrent.admit(200, i -> {
-			Admission admission = enforcer.admit(round("r" + i, 100, null));
+		Concurrent.admit(40, i -> {
+			Admission admission = admitted.admitted().get(i).admission();
 			int produced = 0;
 			for (int k = 1; k <= 600; k++) {
 				produced = k;
 				BudgetException stop = admission.check(k);
 				if (stop != null) {
-					assertThat(stop).isInstanceOf(BudgetExceededException.class);
-					assertThat(((BudgetExceededException) stop).duringStream()).isTrue();
+					assertThat(stop).isInstanceOfSatisfying(BudgetExceededException.class,
+							ex -> assertThat(ex.duringStream()).isTrue());
 					stopped.incrementAndGet();
 					break;
 				}
@@ -174,12 +177,12 @@ class BudgetEnforcerTests {
 			return admission;
 		});
 		long settled = spent(budget, "acme").tokens();
-		assertThat(stopped.get()).isPositive();
-		// At most the one token per stopped stream that arrived before the check said
-		// stop.
-		assertThat(settled).isLessThanOrEqualTo(20_000 + stopped.get());
-		System.out.printf("Streams checked per token: %d admitted, %d stopped, settled %,d of 20,000%n",
-				result.admitted().size(), stopped.get(), settled);
+		assertThat(stopped.get()).isEqualTo(40);
+		// The overshoot is the one token per stream that arrived before the check said
+		// stop: 40 × (100 + 401).
+		assertThat(settled).isEqualTo(20_040);
+		System.out.printf("Streams checked per token: 40 admitted, %d stopped, settled %,d of 20,000%n", stopped.get(),
+				settled);
 	}
 
 	@Test
