@@ -68,6 +68,12 @@ public final class Budget {
 
 	private final String counterId;
 
+	private final String counterPrefix;
+
+	// The calendar period last computed, reused while it lasts: most rounds fall in the
+	// same period as the one before. Not part of the value.
+	private volatile @Nullable Slot lastSlot;
+
 	private Budget(@Nullable String name, Scope scope, Period period, Window window, ZoneId zone,
 			@Nullable Long limitTokens, @Nullable BigDecimal limitUsd, Set<String> clients, int defaultMaxOutputTokens,
 			StreamPolicy streamPolicy) {
@@ -84,6 +90,10 @@ public final class Budget {
 		this.id = (name != null) ? name : definition();
 		// Distinct prefixes: a name can never be mistaken for an unnamed definition.
 		this.counterId = (name != null) ? "n/" + name : "d/" + this.id;
+		// The period and window are part of the key: a budget reconfigured from a
+		// calendar day to a rolling hour starts afresh rather than misreading buckets.
+		this.counterPrefix = this.counterId + "/" + period.name().toLowerCase(Locale.ROOT) + "-"
+				+ window.name().toLowerCase(Locale.ROOT) + "/";
 	}
 
 	/** A limit of {@code limit} total tokens; say per what next. */
@@ -236,6 +246,19 @@ public final class Budget {
 	/** What the budget's counts are stored under, with the scope key appended. */
 	String counterId() {
 		return this.counterId;
+	}
+
+	/** {@link #counterId()}, period and window, to which the scope key is appended. */
+	String counterPrefix() {
+		return this.counterPrefix;
+	}
+
+	@Nullable Slot lastSlot() {
+		return this.lastSlot;
+	}
+
+	void lastSlot(Slot slot) {
+		this.lastSlot = slot;
 	}
 
 	/** The USD limit in nano-dollars (rounded down), {@link Long#MAX_VALUE} when none. */

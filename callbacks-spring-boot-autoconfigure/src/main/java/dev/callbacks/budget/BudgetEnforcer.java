@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 import dev.callbacks.budget.BudgetStore.Charge;
@@ -212,10 +211,7 @@ public final class BudgetEnforcer {
 		if (budget.scope() == Scope.REQUEST) {
 			return budget.counterId();
 		}
-		// The period and window are part of the key: a budget reconfigured from a
-		// calendar day to a rolling hour starts afresh rather than misreading buckets.
-		return budget.counterId() + "/" + budget.period().name().toLowerCase(Locale.ROOT) + "-"
-				+ budget.window().name().toLowerCase(Locale.ROOT) + "/" + scopeKey;
+		return budget.counterPrefix() + scopeKey;
 	}
 
 	private void reserveLocal(Plan plan) {

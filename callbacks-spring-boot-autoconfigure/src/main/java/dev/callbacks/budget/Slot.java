@@ -24,8 +24,9 @@ import org.jspecify.annotations.Nullable;
  * @param span the buckets summed, up to and including {@code bucket}
  * @param bucketMillis a rolling bucket's length (0 for calendar periods)
  * @param expiresAtMillis when {@code bucket} stops counting
+ * @param startMillis when {@code bucket} started counting (calendar periods)
  */
-record Slot(long bucket, int span, long bucketMillis, long expiresAtMillis) {
+record Slot(long bucket, int span, long bucketMillis, long expiresAtMillis, long startMillis) {
 
 	/** Sub-buckets of a rolling period. */
 	static final int ROLLING_BUCKETS = 60;
@@ -33,14 +34,25 @@ record Slot(long bucket, int span, long bucketMillis, long expiresAtMillis) {
 	/** The slot of {@code budget} at {@code now} ({@link Scope#REQUEST}: bucket 0). */
 	static Slot of(Budget budget, Instant now) {
 		if (budget.period() == Period.REQUEST) {
-			return new Slot(0, 1, 0, Long.MAX_VALUE);
+			return new Slot(0, 1, 0, Long.MAX_VALUE, Long.MIN_VALUE);
 		}
 		if (budget.window() == Window.ROLLING) {
 			long bucketMillis = budget.period().length().toMillis() / ROLLING_BUCKETS;
 			long bucket = Math.floorDiv(now.toEpochMilli(), bucketMillis);
 			int span = ROLLING_BUCKETS + 1;
-			return new Slot(bucket, span, bucketMillis, (bucket + span) * bucketMillis);
+			return new Slot(bucket, span, bucketMillis, (bucket + span) * bucketMillis, bucket * bucketMillis);
 		}
+		Slot last = budget.lastSlot();
+		long millis = now.toEpochMilli();
+		if (last != null && millis >= last.startMillis && millis < last.expiresAtMillis) {
+			return last;
+		}
+		Slot slot = calendar(budget, now);
+		budget.lastSlot(slot);
+		return slot;
+	}
+
+	private static Slot calendar(Budget budget, Instant now) {
 		ZonedDateTime local = now.atZone(budget.zone());
 		ZonedDateTime start;
 		ZonedDateTime end;
@@ -70,7 +82,7 @@ record Slot(long bucket, int span, long bucketMillis, long expiresAtMillis) {
 			}
 			default -> throw new IllegalStateException("Unexpected period " + budget.period());
 		}
-		return new Slot(start.toEpochSecond(), 1, 0, end.toInstant().toEpochMilli());
+		return new Slot(start.toEpochSecond(), 1, 0, end.toInstant().toEpochMilli(), start.toInstant().toEpochMilli());
 	}
 
 	/**
