@@ -14,6 +14,7 @@ import dev.callbacks.budget.BudgetStore.Charge;
 import dev.callbacks.budget.BudgetStore.Outcome;
 import dev.callbacks.budget.BudgetStore.Spent;
 import dev.callbacks.usage.ModelPrices;
+import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -415,7 +416,7 @@ public final class BudgetEnforcer {
 	}
 
 	/** Actual nano-dollars of a round: the cost given, else priced, else 0. */
-	long actualNanos(Plan plan, dev.callbacks.usage.TokenUsage usage, @Nullable BigDecimal cost) {
+	long actualNanos(Plan plan, TokenUsage usage, @Nullable BigDecimal cost) {
 		if (cost != null) {
 			return ceilNanos(cost);
 		}
