@@ -38,6 +38,7 @@ import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.data.redis.connection.ReactiveRedisConnectionFactory;
+import org.springframework.http.ProblemDetail;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -159,6 +160,16 @@ class CallbacksBudgetAutoConfigurationTests {
 		new ReactiveWebApplicationContextRunner()
 			.withConfiguration(AutoConfigurations.of(CallbacksBudgetAutoConfiguration.class))
 			.run(context -> assertThat(context).hasSingleBean(BudgetExceptionHandler.class));
+	}
+
+	@Test
+	void worksWithoutMicrometerAndSpringWeb() {
+		new WebApplicationContextRunner()
+			.withConfiguration(AutoConfigurations.of(CallbacksBudgetAutoConfiguration.class))
+			.withClassLoader(new FilteredClassLoader(MeterRegistry.class, ProblemDetail.class))
+			.run(context -> assertThat(context).hasSingleBean(BudgetEnforcer.class)
+				.doesNotHaveBean(MicrometerBudgetListener.class)
+				.doesNotHaveBean(BudgetExceptionHandler.class));
 	}
 
 	@Test
