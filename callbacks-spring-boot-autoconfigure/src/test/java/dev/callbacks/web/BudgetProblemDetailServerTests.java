@@ -15,18 +15,18 @@ import dev.callbacks.test.MutableClock;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
-import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.SpringBootConfiguration;
-import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.http.codec.autoconfigure.CodecsAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.reactor.netty.autoconfigure.NettyReactiveWebServerAutoConfiguration;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.context.runner.ReactiveWebApplicationContextRunner;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.web.server.reactive.context.AnnotationConfigReactiveWebServerApplicationContext;
 import org.springframework.boot.webflux.autoconfigure.HttpHandlerAutoConfiguration;
 import org.springframework.boot.webflux.autoconfigure.WebFluxAutoConfiguration;
 import org.springframework.boot.webflux.autoconfigure.error.ErrorWebFluxAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -35,39 +35,46 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * What a client sees over a real server (Netty): the raw 429 response, printed for the
- * README.
+ * README. A context runner with a server context rather than a SpringBootTest: it leaves
+ * the JVM's logging configuration alone for the tests that run after it.
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.main.web-application-type=reactive", "callbacks.budgets.tenant-daily.scope=tenant",
-				"callbacks.budgets.tenant-daily.period=day", "callbacks.budgets.tenant-daily.limit-tokens=20000" })
 class BudgetProblemDetailServerTests {
 
-	@Value("${local.server.port}")
-	private int port;
+	private final ReactiveWebApplicationContextRunner contextRunner = new ReactiveWebApplicationContextRunner(
+			AnnotationConfigReactiveWebServerApplicationContext::new)
+		.withConfiguration(AutoConfigurations.of(NettyReactiveWebServerAutoConfiguration.class,
+				WebFluxAutoConfiguration.class, HttpHandlerAutoConfiguration.class, CodecsAutoConfiguration.class,
+				JacksonAutoConfiguration.class, ErrorWebFluxAutoConfiguration.class,
+				CallbacksBudgetAutoConfiguration.class))
+		.withUserConfiguration(App.class)
+		.withPropertyValues("server.port=0", "server.address=127.0.0.1", "callbacks.budgets.tenant-daily.scope=tenant",
+				"callbacks.budgets.tenant-daily.period=day", "callbacks.budgets.tenant-daily.limit-tokens=20000");
 
 	@Test
-	void theResponseAClientSees() throws Exception {
-		HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-		HttpRequest first = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/chat?tenant=acme"))
-			.timeout(Duration.ofSeconds(10))
-			.build();
-		assertThat(client.send(first, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
-		HttpResponse<String> response = client.send(first, HttpResponse.BodyHandlers.ofString());
-		System.out.println("HTTP/1.1 " + response.statusCode());
-		response.headers().map().forEach((name, values) -> System.out.println(name + ": " + String.join(", ", values)));
-		System.out.println();
-		System.out.println(response.body());
-		assertThat(response.statusCode()).isEqualTo(429);
-		assertThat(response.headers().firstValue("Retry-After")).hasValue("49470");
-		assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
-		assertThat(response.body()).contains("\"budget\":\"tenant-daily\"", "\"limitTokens\":20000",
-				"\"resetsAt\":\"2026-03-11T00:00:00Z\"", "\"instance\":\"/chat\"");
+	void theResponseAClientSees() {
+		this.contextRunner.run(context -> {
+			int port = ((WebServerApplicationContext) context.getSourceApplicationContext()).getWebServer().getPort();
+			HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+			HttpRequest first = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/chat?tenant=acme"))
+				.timeout(Duration.ofSeconds(10))
+				.build();
+			assertThat(client.send(first, HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+			HttpResponse<String> response = client.send(first, HttpResponse.BodyHandlers.ofString());
+			System.out.println("HTTP/1.1 " + response.statusCode());
+			response.headers()
+				.map()
+				.forEach((name, values) -> System.out.println(name + ": " + String.join(", ", values)));
+			System.out.println();
+			System.out.println(response.body());
+			assertThat(response.statusCode()).isEqualTo(429);
+			assertThat(response.headers().firstValue("Retry-After")).hasValue("49470");
+			assertThat(response.headers().firstValue("Content-Type")).hasValue("application/problem+json");
+			assertThat(response.body()).contains("\"budget\":\"tenant-daily\"", "\"limitTokens\":20000",
+					"\"resetsAt\":\"2026-03-11T00:00:00Z\"", "\"instance\":\"/chat\"");
+		});
 	}
 
-	@SpringBootConfiguration
-	@ImportAutoConfiguration({ NettyReactiveWebServerAutoConfiguration.class, WebFluxAutoConfiguration.class,
-			HttpHandlerAutoConfiguration.class, CodecsAutoConfiguration.class, JacksonAutoConfiguration.class,
-			ErrorWebFluxAutoConfiguration.class, CallbacksBudgetAutoConfiguration.class })
+	@Configuration(proxyBeanMethods = false)
 	static class App {
 
 		@Bean
