@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
+import dev.callbacks.budget.Budget;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.ai.chat.client.ChatClient;
@@ -35,6 +36,8 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 	private final Map<String, Object> metadata = new LinkedHashMap<>();
 
 	private @Nullable String name;
+
+	private final List<Budget> budgets = new ArrayList<>();
 
 	CallbackConfig(List<BaseCallbackHandler> handlers) {
 		this.handlers = List.copyOf(handlers);
@@ -73,6 +76,19 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 		return this;
 	}
 
+	/**
+	 * Adds budgets that every model round of this client or request is checked against
+	 * (besides the configured {@code callbacks.budgets.*}), such as
+	 * {@code Budget.tokens(20_000).perRequest()}. They need a budget enforcer in the
+	 * application (the auto-configuration provides one).
+	 */
+	public CallbackConfig budget(Budget... budgets) {
+		Assert.notNull(budgets, "budgets must not be null");
+		Assert.noNullElements(budgets, "budgets must not contain null elements");
+		this.budgets.addAll(List.of(budgets));
+		return this;
+	}
+
 	/** The handlers of this level, in the order given. */
 	public List<BaseCallbackHandler> handlers() {
 		return this.handlers;
@@ -89,7 +105,7 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 	/** What this configuration holds now, frozen, numbered in the order applied. */
 	public Snapshot snapshot() {
 		return new Snapshot(SEQUENCE.incrementAndGet(), this.handlers, List.copyOf(this.tags),
-				Collections.unmodifiableMap(new LinkedHashMap<>(this.metadata)), this.name);
+				Collections.unmodifiableMap(new LinkedHashMap<>(this.metadata)), this.name, List.copyOf(this.budgets));
 	}
 
 	@Override
@@ -105,9 +121,10 @@ public final class CallbackConfig implements Consumer<ChatClient.AdvisorSpec> {
 	 * @param tags its tags
 	 * @param metadata its metadata
 	 * @param name the chain run's name, if this level gives one
+	 * @param budgets budgets its model rounds are checked against
 	 */
 	public record Snapshot(long sequence, List<BaseCallbackHandler> handlers, List<String> tags,
-			Map<String, Object> metadata, @Nullable String name) {
+			Map<String, Object> metadata, @Nullable String name, List<Budget> budgets) {
 
 		@Override
 		public String toString() {

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.callbacks.budget.BudgetEnforcer;
 import dev.callbacks.usage.ModelPrices;
 import org.jspecify.annotations.Nullable;
 import reactor.core.scheduler.Scheduler;
@@ -42,12 +43,15 @@ public final class CallbackManager {
 
 	private final @Nullable Scheduler syncHandlerScheduler;
 
+	private final @Nullable BudgetEnforcer budgetEnforcer;
+
 	private CallbackManager(Builder builder) {
 		this.handlers = List.copyOf(builder.handlers);
 		this.observers = List.copyOf(builder.observers);
 		this.prices = builder.prices;
 		this.asyncTimeout = builder.asyncTimeout;
 		this.syncHandlerScheduler = builder.syncHandlerScheduler;
+		this.budgetEnforcer = builder.budgetEnforcer;
 	}
 
 	/** A builder for a manager. */
@@ -80,6 +84,11 @@ public final class CallbackManager {
 		return this.syncHandlerScheduler;
 	}
 
+	/** What checks each model round against budgets; {@code null}: no budgets. */
+	public @Nullable BudgetEnforcer budgetEnforcer() {
+		return this.budgetEnforcer;
+	}
+
 	/** Builds a {@link CallbackManager}. */
 	public static final class Builder {
 
@@ -92,6 +101,8 @@ public final class CallbackManager {
 		private Duration asyncTimeout = DEFAULT_ASYNC_TIMEOUT;
 
 		private @Nullable Scheduler syncHandlerScheduler;
+
+		private @Nullable BudgetEnforcer budgetEnforcer;
 
 		private Builder() {
 		}
@@ -136,6 +147,15 @@ public final class CallbackManager {
 		 */
 		public Builder syncHandlerScheduler(@Nullable Scheduler scheduler) {
 			this.syncHandlerScheduler = scheduler;
+			return this;
+		}
+
+		/**
+		 * Budgets checked before each model round (tool rounds included): a round that
+		 * would start over budget is not sent to the provider.
+		 */
+		public Builder budgetEnforcer(@Nullable BudgetEnforcer budgetEnforcer) {
+			this.budgetEnforcer = budgetEnforcer;
 			return this;
 		}
 

@@ -97,6 +97,8 @@ final class ChatResponses {
 
 		private @Nullable TokenUsage reported;
 
+		private @Nullable TokenUsage endedWith;
+
 		// The provider's own usage object of the last report, kept for the aggregated
 		// response (native usage).
 		private @Nullable Usage reportedUsage;
@@ -155,12 +157,21 @@ final class ChatResponses {
 			return this.run.onToken(token);
 		}
 
+		/**
+		 * The round's usage: what it ended with, else what the provider reported so far
+		 * ({@code null}: nothing).
+		 */
+		@Nullable TokenUsage usage() {
+			return (this.endedWith != null) ? this.endedWith : this.reported;
+		}
+
 		/** Ends the round with the aggregated response and the last reported usage. */
 		reactor.core.publisher.Mono<Void> end() {
 			String model = (this.lastMetadata != null && !this.lastMetadata.getModel().isEmpty())
 					? this.lastMetadata.getModel() : null;
 			String completion = (this.text != null) ? this.text.toString() : "";
 			TokenUsage usage = (this.reported != null) ? this.reported : estimate(model, completion);
+			this.endedWith = usage;
 			ChatResponse response = this.run.wantsResponse() ? aggregate(model, completion, usage)
 					: new ChatResponse(List.of());
 			return this.run.end(response, usage, model, (this.toolCalls != null) ? this.toolCalls.size() : 0);

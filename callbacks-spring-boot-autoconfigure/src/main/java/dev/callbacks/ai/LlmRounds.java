@@ -5,6 +5,9 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.callbacks.ai.usage.ModelNames;
+import dev.callbacks.budget.Admission;
+import dev.callbacks.budget.BudgetException;
+import dev.callbacks.usage.TokenUsage;
 import dev.callbacks.internal.ChainRun;
 import dev.callbacks.internal.LlmRun;
 import org.jspecify.annotations.Nullable;
@@ -39,16 +42,28 @@ final class LlmRounds {
 			// The chain was cancelled while this round was being started.
 			return body.get();
 		}
+		Admission[] admission = { Admission.NONE };
 		return Lifecycles.blocking(run, run.start(), () -> {
+			if (RoundBudgets.apply(chain)) {
+				// Before the provider is called: a round over budget is not sent.
+				admission[0] = RoundBudgets.admit(chain, prompt, modelOf(prompt));
+			}
 			run.modelCalled();
-			return body.get();
+			try {
+				return body.get();
+			}
+			catch (RuntimeException | Error ex) {
+				admission[0].release();
+				throw ex;
+			}
 		}, (result) -> {
 			ChatResponse chatResponse = response.apply(result);
 			ChatResponse answer = (chatResponse != null) ? ModelNames.withAnsweringModel(chatResponse, modelOf(prompt))
 					: new ChatResponse(List.of());
 			String answered = ChatResponses.modelOf(answer);
-			return run.end(answer, ChatResponses.usageOf(run, answer, answered, prompt.getOptions()), answered,
-					ChatResponses.toolCallsOf(answer));
+			TokenUsage usage = ChatResponses.usageOf(run, answer, answered, prompt.getOptions());
+			admission[0].settle(usage, null);
+			return run.end(answer, usage, answered, ChatResponses.toolCallsOf(answer));
 		});
 	}
 
@@ -67,6 +82,9 @@ final class LlmRounds {
 			return Flux.defer(body);
 		}
 		ChatResponses.StreamedRound round = new ChatResponses.StreamedRound(run, modelOf(prompt), prompt.getOptions());
+		if (RoundBudgets.apply(chain)) {
+			return budgetedStream(chain, prompt, run, round, body, chunk);
+		}
 		Flux<T> chunks = Flux.defer(() -> {
 			run.modelCalled();
 			return body.get();
@@ -84,6 +102,42 @@ final class LlmRounds {
 		}
 		chunks = chunks.contextWrite(context -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run));
 		return Lifecycles.streaming(run.start(), chunks, round::end, run::error, run::cancel);
+	}
+
+	// A streamed round with budgets: admitted before the provider is called, checked as
+	// tokens arrive (a stream that crosses a limit is stopped, unless the budget lets it
+	// finish), and settled to what the provider reported when it ends, fails or is
+	// cancelled.
+	private static <T> Flux<T> budgetedStream(ChainRun chain, Prompt prompt, LlmRun run,
+			ChatResponses.StreamedRound round, Supplier<Flux<T>> body, Function<T, @Nullable ChatResponse> chunk) {
+		// Set once, before the first chunk; Reactor's signals order the reads after it.
+		Admission[] admission = { Admission.NONE };
+		Flux<T> chunks = RoundBudgets.admitAsync(chain, prompt, modelOf(prompt)).flatMapMany((admitted) -> {
+			admission[0] = admitted;
+			run.modelCalled();
+			return body.get();
+		});
+		chunks = chunks.concatMap((element) -> {
+			Mono<Void> pending = round.onChunk(chunk.apply(element));
+			BudgetException stop = admission[0].check(run.tokenCount());
+			if (stop != null) {
+				return Mono.error(stop);
+			}
+			return (pending != null) ? pending.thenReturn(element) : Mono.just(element);
+		});
+		chunks = chunks.contextWrite(context -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run));
+		return Lifecycles.streaming(run.start(), chunks,
+				() -> round.end().then(Mono.defer(() -> settle(admission[0], round))),
+				(error) -> run.error(error).then(Mono.defer(() -> settle(admission[0], round))), () -> {
+					run.cancel();
+					settle(admission[0], round).subscribe(null, (ex) -> {
+					});
+				});
+	}
+
+	private static Mono<Void> settle(Admission admission, ChatResponses.StreamedRound round) {
+		TokenUsage usage = round.usage();
+		return (usage != null) ? admission.settleAsync(usage, null) : admission.releaseAsync();
 	}
 
 	private static String modelOf(Prompt prompt) {

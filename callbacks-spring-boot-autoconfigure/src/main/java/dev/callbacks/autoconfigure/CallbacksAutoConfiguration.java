@@ -11,6 +11,7 @@ import dev.callbacks.CallbackManager;
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.ai.CallbackAdvisors;
+import dev.callbacks.budget.BudgetEnforcer;
 import dev.callbacks.ai.RetrievalArguments;
 import dev.callbacks.handlers.FileCallbackHandler;
 import dev.callbacks.handlers.StdOutCallbackHandler;
@@ -70,7 +71,8 @@ public final class CallbacksAutoConfiguration {
 	@ConditionalOnMissingBean
 	CallbackManager callbackManager(CallbacksProperties properties, ObjectProvider<BaseCallbackHandler> handlers,
 			ObjectProvider<CallbackObserver> observers, ModelPrices prices,
-			@Qualifier(SYNC_HANDLER_SCHEDULER) ObjectProvider<Scheduler> syncHandlerScheduler) {
+			@Qualifier(SYNC_HANDLER_SCHEDULER) ObjectProvider<Scheduler> syncHandlerScheduler,
+			ObjectProvider<BudgetEnforcer> budgetEnforcer) {
 		Duration timeout = properties.getAsync().getTimeout();
 		if (timeout == null || timeout.isNegative() || timeout.isZero()) {
 			throw new InvalidConfigurationPropertyValueException("callbacks.async.timeout", timeout,
@@ -82,6 +84,7 @@ public final class CallbacksAutoConfiguration {
 			.prices(prices)
 			.asyncTimeout(timeout)
 			.syncHandlerScheduler(syncHandlerScheduler.getIfAvailable())
+			.budgetEnforcer(budgetEnforcer.getIfAvailable())
 			.build();
 	}
 

@@ -12,9 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
 
 import dev.callbacks.RunCancelledException;
 import dev.callbacks.UsageTracker;
+import dev.callbacks.budget.Budget;
+import dev.callbacks.budget.BudgetEnforcer;
 import dev.callbacks.event.ChainEndEvent;
 import dev.callbacks.event.ChainErrorEvent;
 import dev.callbacks.event.ChainStartEvent;
+import dev.callbacks.event.RunIdentity;
 import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -57,11 +60,17 @@ public final class ChainRun extends Run {
 
 	final Accounting accounting;
 
+	private final @Nullable BudgetEnforcer budgetEnforcer;
+
+	private final List<Budget> codeBudgets;
+
 	ChainRun(Dispatcher dispatcher, Accounting accounting, HandlerSet handlers, @Nullable UUID parentId, String name,
 			List<String> tags, Map<String, Object> metadata, UsageTracker @Nullable [] trackers, boolean streaming,
-			Object startedBy) {
+			Object startedBy, @Nullable BudgetEnforcer budgetEnforcer, List<Budget> codeBudgets) {
 		super(dispatcher, handlers, parentId, name, tags, metadata, streaming);
 		this.accounting = accounting;
+		this.budgetEnforcer = budgetEnforcer;
+		this.codeBudgets = codeBudgets;
 		this.trackers = trackers;
 		this.startedBy = startedBy;
 	}
@@ -77,6 +86,34 @@ public final class ChainRun extends Run {
 	@Override
 	public ChainRun chain() {
 		return this;
+	}
+
+	/**
+	 * What checks this chain's model rounds against budgets; {@code null} when no budget
+	 * can apply (none configured, none given in code).
+	 */
+	public @Nullable BudgetEnforcer budgetEnforcer() {
+		BudgetEnforcer enforcer = this.budgetEnforcer;
+		return (enforcer == null || (enforcer.isEmpty() && this.codeBudgets.isEmpty())) ? null : enforcer;
+	}
+
+	/** Budgets given in code for this client or request. */
+	public List<Budget> codeBudgets() {
+		return this.codeBudgets;
+	}
+
+	/** Whom this chain runs for. */
+	public RunIdentity identity() {
+		return RunIdentity.of(this.metadata);
+	}
+
+	@Override
+	void finished() {
+		// The per-request budget counts of this call are no longer needed.
+		BudgetEnforcer enforcer = budgetEnforcer();
+		if (enforcer != null) {
+			enforcer.requestEnded(this.id.toString());
+		}
 	}
 
 	/** Whether this is the run of a {@code stream()}. */

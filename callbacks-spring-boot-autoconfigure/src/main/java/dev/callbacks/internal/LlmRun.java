@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import dev.callbacks.LlmRunRecord;
+import dev.callbacks.budget.BudgetException;
 import dev.callbacks.RunCancelledException;
 import dev.callbacks.event.ChatModelStartEvent;
 import dev.callbacks.event.LlmEndEvent;
@@ -42,6 +43,10 @@ public final class LlmRun extends Run {
 	// Stream state: chunks of one round arrive one at a time (Reactor's serial onNext),
 	// so no locking.
 	private long firstTokenNanos = -1;
+
+	// Whether the round reached the provider: a round refused before (over budget) is
+	// rejected, not failed.
+	private volatile boolean modelWasCalled;
 
 	private int tokenIndex;
 
@@ -98,6 +103,7 @@ public final class LlmRun extends Run {
 	/** Marks the moment the model is called, once the start event has been delivered. */
 	public void modelCalled() {
 		this.modelCalledNanos = System.nanoTime();
+		this.modelWasCalled = true;
 	}
 
 	/**
@@ -213,14 +219,22 @@ public final class LlmRun extends Run {
 			return Mono.empty();
 		}
 		account(this.chain.accounting.answeringModel(this.requestedModel, this.reportedModel),
-				(this.reported != null) ? this.reported : TokenUsage.ZERO,
-				(error instanceof dev.callbacks.RunCancelledException) ? LlmRunRecord.Outcome.CANCELLED
-						: LlmRunRecord.Outcome.ERROR);
+				(this.reported != null) ? this.reported : TokenUsage.ZERO, outcomeOf(error));
 		if (!listens(EventKind.LLM_ERROR)) {
 			return Mono.empty();
 		}
 		return emit(EventKind.LLM_ERROR,
 				new LlmErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
+	}
+
+	private LlmRunRecord.Outcome outcomeOf(Throwable error) {
+		if (error instanceof RunCancelledException) {
+			return LlmRunRecord.Outcome.CANCELLED;
+		}
+		if (error instanceof BudgetException && !this.modelWasCalled) {
+			return LlmRunRecord.Outcome.REJECTED;
+		}
+		return LlmRunRecord.Outcome.ERROR;
 	}
 
 	/**

@@ -9,6 +9,8 @@ import java.util.Map;
 import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.UsageTracker;
+import dev.callbacks.budget.Budget;
+import dev.callbacks.budget.BudgetEnforcer;
 import org.jspecify.annotations.Nullable;
 import reactor.util.context.ContextView;
 
@@ -29,12 +31,15 @@ public final class RunFactory {
 
 	private final Accounting accounting;
 
+	private final @Nullable BudgetEnforcer budgets;
+
 	private RunFactory(CallbackManager manager) {
 		List<BaseCallbackHandler> handlers = new ArrayList<>(manager.handlers());
 		AnnotationAwareOrderComparator.sort(handlers);
 		this.globalHandlers = HandlerSet.of(handlers);
 		this.dispatcher = new Dispatcher(manager.observers(), manager.asyncTimeout(), manager.syncHandlerScheduler());
 		this.accounting = new Accounting(manager.prices(), manager.observers());
+		this.budgets = manager.budgetEnforcer();
 	}
 
 	/** The engine of {@code manager}. */
@@ -77,7 +82,9 @@ public final class RunFactory {
 		String name = CallbackManager.DEFAULT_CHAIN_NAME;
 		List<String> tags = List.of();
 		Map<String, Object> metadata = implicitMetadata;
+		List<Budget> codeBudgets = List.of();
 		if (!levels.isEmpty()) {
+			List<Budget> allBudgets = null;
 			List<String> allTags = new ArrayList<>();
 			Map<String, Object> allMetadata = new LinkedHashMap<>(implicitMetadata);
 			for (Level level : levels) {
@@ -92,12 +99,21 @@ public final class RunFactory {
 				if (levelName != null) {
 					name = levelName;
 				}
+				if (!level.config.budgets().isEmpty()) {
+					if (allBudgets == null) {
+						allBudgets = new ArrayList<>(2);
+					}
+					allBudgets.addAll(level.config.budgets());
+				}
+			}
+			if (allBudgets != null) {
+				codeBudgets = List.copyOf(allBudgets);
 			}
 			tags = List.copyOf(allTags);
 			metadata = Collections.unmodifiableMap(allMetadata);
 		}
 		return new ChainRun(this.dispatcher, this.accounting, handlers, (parent != null) ? parent.id() : null, name,
-				tags, metadata, trackers(reactorContext), streaming, startedBy);
+				tags, metadata, trackers(reactorContext), streaming, startedBy, this.budgets, codeBudgets);
 	}
 
 	// The innermost tracker wins (its runs count in its ancestors anyway); two unrelated

@@ -78,6 +78,9 @@ public final class LlmMeters {
 
 	public static final String OUTCOME_ERROR = "error";
 
+	/** A round refused before it reached the provider (over budget). */
+	public static final String OUTCOME_REJECTED = "rejected";
+
 	/** The attribution tag's value for a value outside the configured set. */
 	public static final String OTHER = "other";
 

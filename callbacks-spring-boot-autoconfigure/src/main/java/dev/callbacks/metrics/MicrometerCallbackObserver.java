@@ -89,7 +89,12 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 			meters.outputTokens.increment(usage.completionTokens());
 		}
 		meters.recordDetails(usage);
-		(run.success() ? meters.success : meters.error).increment();
+		if (run.outcome() == LlmRunRecord.Outcome.REJECTED) {
+			meters.rejected().increment();
+		}
+		else {
+			(run.success() ? meters.success : meters.error).increment();
+		}
 		if (run.cost() != null && run.cost().signum() > 0) {
 			meters.cost.increment(run.cost().doubleValue());
 		}
@@ -166,6 +171,19 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 		private volatile @Nullable Counter cacheWriteTokens;
 
 		private volatile @Nullable Counter reasoningTokens;
+
+		// Registered on first use, like the detail counters: most applications have no
+		// budgets.
+		private volatile @Nullable Counter rejected;
+
+		Counter rejected() {
+			Counter counter = this.rejected;
+			if (counter == null) {
+				counter = requests(this.registry, this.tags, LlmMeters.OUTCOME_REJECTED);
+				this.rejected = counter;
+			}
+			return counter;
+		}
 
 		RunMeters(MeterRegistry registry, Key key, @Nullable String attributionTag) {
 			Tags tags = Tags.of(LlmMeters.TAG_MODEL, key.model(), LlmMeters.TAG_CLIENT, key.client());
