@@ -2,11 +2,16 @@ package dev.callbacks.autoconfigure;
 
 import java.util.Set;
 
+import dev.callbacks.ai.usage.ProviderUsage;
+import dev.callbacks.ai.usage.UsageAnomalies;
 import dev.callbacks.metrics.LlmAttributionResolver;
+import dev.callbacks.metrics.LlmMeters;
 import dev.callbacks.metrics.MicrometerCallbackObserver;
 import dev.callbacks.metrics.ModelTags;
 import dev.callbacks.usage.ModelPrices;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.beans.factory.ObjectProvider;
@@ -73,6 +78,24 @@ public final class CallbacksMetricsAutoConfiguration {
 					models.getMaxPricedVariants(), "must not be negative");
 		}
 		return new ModelTags(prices, models.getAllowed(), models.getMaxUnpriced(), models.getMaxPricedVariants());
+	}
+
+	// Provider usage reports the readers had to repair or drop: a bounded set of
+	// providers and kinds, read from the adapter's counts.
+	@Bean
+	MeterBinder callbacksUsageAnomaliesMeters() {
+		return (registry) -> {
+			for (String provider : ProviderUsage.PROVIDERS) {
+				for (UsageAnomalies.Kind kind : UsageAnomalies.Kind.values()) {
+					FunctionCounter
+						.builder(LlmMeters.USAGE_ANOMALIES, kind, (counted) -> UsageAnomalies.count(provider, counted))
+						.description("Provider usage reports that were repaired or dropped (never failing a chat)")
+						.tag(LlmMeters.TAG_PROVIDER, provider)
+						.tag(LlmMeters.TAG_KIND, kind.tagValue())
+						.register(registry);
+				}
+			}
+		};
 	}
 
 }

@@ -47,6 +47,16 @@ public final class LlmMeters {
 	/** Counter of handler failures; tags {@code handler}, {@code event}. */
 	public static final String HANDLER_ERRORS = "callbacks.handler.errors";
 
+	/**
+	 * Function counter of provider usage reports that were repaired or dropped; tags
+	 * {@code provider}, {@code kind}.
+	 */
+	public static final String USAGE_ANOMALIES = "callbacks.usage.anomalies";
+
+	public static final String TAG_PROVIDER = "provider";
+
+	public static final String TAG_KIND = "kind";
+
 	public static final String TAG_TYPE = "type";
 
 	public static final String TAG_MODEL = "model";

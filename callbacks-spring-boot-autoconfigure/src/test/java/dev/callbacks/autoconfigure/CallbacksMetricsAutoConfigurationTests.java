@@ -42,6 +42,22 @@ class CallbacksMetricsAutoConfigurationTests {
 	}
 
 	@Test
+	void usageAnomaliesAreMetersOfABoundedSet() {
+		this.contextRunner.run(context -> {
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find(LlmMeters.USAGE_ANOMALIES).functionCounters())
+				.hasSize(dev.callbacks.ai.usage.ProviderUsage.PROVIDERS.size()
+						* dev.callbacks.ai.usage.UsageAnomalies.Kind.values().length);
+			dev.callbacks.ai.usage.UsageAnomalies.Kind kind = dev.callbacks.ai.usage.UsageAnomalies.Kind.values()[0];
+			assertThat(registry.get(LlmMeters.USAGE_ANOMALIES)
+				.tag(LlmMeters.TAG_PROVIDER, "anthropic")
+				.tag(LlmMeters.TAG_KIND, kind.tagValue())
+				.functionCounter()
+				.count()).isEqualTo(dev.callbacks.ai.usage.UsageAnomalies.count("anthropic", kind));
+		});
+	}
+
+	@Test
 	void theManagerHandsEndedRunsToTheObserver() {
 		this.contextRunner.run(context -> assertThat(context.getBean(CallbackManager.class)).extracting("observers")
 			.asList()
