@@ -55,7 +55,7 @@ class ReadmeExamplesTests {
 	}
 
 	@Test
-	void handlerAndTracker(CapturedOutput output) {
+	void handlerAndTracker(CapturedOutput output) throws java.io.IOException {
 		ScriptedChatModel model = new ScriptedChatModel()
 			.respondWith(prompt -> Reply.tokens("Roses", ", ", "tulips", " and ", "sunflowers", ".")
 				.usage(prompt.getContents().length() / 4, 6)
@@ -77,12 +77,45 @@ class ReadmeExamplesTests {
 			assertThat(usage.successfulRequests()).isEqualTo(3);
 			assertThat(usage.totalTokens()).isEqualTo(3 * 6 + (30 + 24 + 24) / 4);
 		}
-		assertThat(output).contains("Roses, tulips and sunflowers.\n[gpt-4o-mini-2024-07-18] 13 tokens")
-			.contains("Flower data fetched.")
-			.contains("Thank-you note sent.")
-			.contains("37 tokens in 3 requests, $0.0000");
-		List<String> lines = output.getOut().lines().toList();
-		assertThat(lines).isNotEmpty();
+		// The README's output, line by line: the first stream's lines in order, then the
+		// two concurrent streams (whose lines interleave differently each run: the same
+		// pieces, in any order), then the totals and cost exactly.
+		List<String> readme = readmeOutput();
+		List<String> printed = output.getOut().lines().filter((line) -> !line.startsWith("{")).toList();
+		assertThat(printed.subList(0, 4)).isEqualTo(readme.subList(0, 4));
+		assertThat(printed.get(printed.size() - 1)).isEqualTo(readme.get(readme.size() - 1));
+		// Lines printed whole occur as often as in the README; the streamed tokens around
+		// them are the same characters, in whatever interleaving.
+		for (String piece : List.of("Flower data fetched.", "[gpt-4o-mini-2024-07-18] 12 tokens",
+				"[gpt-4o-mini-2024-07-18] 13 tokens", "Thank-you note sent.")) {
+			assertThat(occurrences(String.join("\n", printed), piece)).as(piece)
+				.isEqualTo(occurrences(String.join("\n", readme), piece));
+		}
+		assertThat(sortedCharacters(printed)).isEqualTo(sortedCharacters(readme));
+	}
+
+	// The block after "With the two handlers above, this prints" in README.md.
+	private static List<String> readmeOutput() throws java.io.IOException {
+		String readme = java.nio.file.Files.readString(java.nio.file.Path.of("..", "README.md"));
+		int intro = readme.indexOf("With the two handlers above, this prints");
+		assertThat(intro).as("the README's output block").isPositive();
+		int start = readme.indexOf("```\n", intro) + 4;
+		int end = readme.indexOf("```", start);
+		return readme.substring(start, end).lines().toList();
+	}
+
+	private static String sortedCharacters(List<String> lines) {
+		char[] characters = String.join("", lines).toCharArray();
+		java.util.Arrays.sort(characters);
+		return new String(characters);
+	}
+
+	private static int occurrences(String text, String piece) {
+		int count = 0;
+		for (int at = text.indexOf(piece); at >= 0; at = text.indexOf(piece, at + piece.length())) {
+			count++;
+		}
+		return count;
 	}
 
 }
