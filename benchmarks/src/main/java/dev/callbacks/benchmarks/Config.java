@@ -10,6 +10,7 @@ import dev.callbacks.CallbackManager;
 import dev.callbacks.internal.Run;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.ai.CallbackAdvisors;
+import dev.callbacks.ai.CallbackObservations;
 import dev.callbacks.ai.ModelRoundInterceptor;
 import dev.callbacks.metrics.MicrometerCallbackObserver;
 import io.micrometer.context.ContextRegistry;
@@ -128,6 +129,11 @@ enum Config {
 				this.observationRegistry.observationConfig()
 					.observationHandler(new DefaultMeterObservationHandler(this.meterRegistry))
 					.observationHandler(new ChatModelMeterObservationHandler(this.meterRegistry));
+				if (config.starter) {
+					// What the auto-configuration registers with Boot's registry.
+					this.observationRegistry.observationConfig()
+						.observationPredicate(CallbackObservations.skipCallbackAdvisors());
+				}
 			}
 			else {
 				this.observationRegistry = ObservationRegistry.NOOP;

@@ -46,6 +46,9 @@ import org.springframework.util.Assert;
  */
 public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
+	/** The advisor's name, as Spring AI's observations give it. */
+	public static final String NAME = "CallbacksChainRunAdvisor";
+
 	/**
 	 * An advisor that carries nothing: callbacks with the standalone manager and the
 	 * levels in the chain.
@@ -95,7 +98,7 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public String getName() {
-		return "CallbacksChainRunAdvisor";
+		return NAME;
 	}
 
 	@Override

@@ -36,6 +36,9 @@ import org.springframework.core.Ordered;
  */
 public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 
+	/** The advisor's name, as Spring AI's observations give it. */
+	public static final String NAME = "CallbacksLlmRunAdvisor";
+
 	/** The one instance; it is stateless. */
 	public static final LlmRunAdvisor INSTANCE = new LlmRunAdvisor();
 
@@ -44,7 +47,7 @@ public final class LlmRunAdvisor implements CallAdvisor, StreamAdvisor {
 
 	@Override
 	public String getName() {
-		return "CallbacksLlmRunAdvisor";
+		return NAME;
 	}
 
 	@Override

@@ -11,10 +11,12 @@ import dev.callbacks.CallbackManager;
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.ai.CallbackAdvisors;
+import dev.callbacks.ai.CallbackObservations;
 import dev.callbacks.budget.BudgetEnforcer;
 import dev.callbacks.ai.RetrievalArguments;
 import dev.callbacks.handlers.FileCallbackHandler;
 import dev.callbacks.handlers.StdOutCallbackHandler;
+import io.micrometer.observation.ObservationPredicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Scheduler;
@@ -158,6 +160,18 @@ public final class CallbacksAutoConfiguration {
 					"the file cannot be opened for appending, or made readable by its owner only (" + ex.getCause()
 							+ ")");
 		}
+	}
+
+	// Spring Boot's ObservationRegistry applies every ObservationPredicate bean.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "io.micrometer.observation.ObservationPredicate")
+	static class ObservationConfiguration {
+
+		@Bean
+		ObservationPredicate callbackAdvisorsObservationPredicate() {
+			return CallbackObservations.skipCallbackAdvisors();
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -104,6 +104,13 @@ class CallbacksAutoConfigurationTests {
 	}
 
 	@Test
+	void keepsSpringAiFromObservingTheCallbackAdvisors() {
+		this.contextRunner
+			.run(context -> assertThat(context).getBeans(io.micrometer.observation.ObservationPredicate.class)
+				.containsKey("callbackAdvisorsObservationPredicate"));
+	}
+
+	@Test
 	void schedulerOfSyncHandlersIsOwnedByTheContext() {
 		Scheduler[] scheduler = new Scheduler[1];
 		this.contextRunner.withPropertyValues("callbacks.async.sync-handlers=scheduler").run(context -> {
