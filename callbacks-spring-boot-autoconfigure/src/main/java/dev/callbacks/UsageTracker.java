@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
+import dev.callbacks.event.RunIdentity;
 import dev.callbacks.usage.TokenUsage;
-
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +53,12 @@ public final class UsageTracker implements AutoCloseable {
 	private BigDecimal totalCost = BigDecimal.ZERO;
 
 	private final Map<String, TokenUsage> byModel = new LinkedHashMap<>();
+
+	private final Map<String, TokenUsage> byUser = new LinkedHashMap<>();
+
+	private final Map<String, TokenUsage> byTenant = new LinkedHashMap<>();
+
+	private final Map<String, TokenUsage> byConversation = new LinkedHashMap<>();
 
 	private final Set<String> unpricedModels = new LinkedHashSet<>();
 
@@ -140,13 +146,27 @@ public final class UsageTracker implements AutoCloseable {
 	 * @param cost its cost in USD, {@code null} for an unpriced model
 	 */
 	public void record(String model, TokenUsage runUsage, boolean success, @Nullable BigDecimal cost) {
+		record(model, RunIdentity.NONE, runUsage, success, cost);
+	}
+
+	/**
+	 * Counts one LLM call made for {@code identity} here and in every enclosing tracker;
+	 * see {@link #record(String, TokenUsage, boolean, BigDecimal)}.
+	 */
+	public void record(String model, RunIdentity identity, TokenUsage runUsage, boolean success,
+			@Nullable BigDecimal cost) {
 		for (UsageTracker t = this; t != null; t = t.parent) {
-			t.recordHere(model, runUsage, success, cost);
+			t.recordHere(model, identity, runUsage, success, cost);
 		}
 	}
 
-	private synchronized void recordHere(String model, TokenUsage runUsage, boolean success,
+	private synchronized void recordHere(String model, RunIdentity identity, TokenUsage runUsage, boolean success,
 			@Nullable BigDecimal cost) {
+		if (!runUsage.isEmpty()) {
+			addTo(this.byUser, identity.user(), runUsage);
+			addTo(this.byTenant, identity.tenant(), runUsage);
+			addTo(this.byConversation, identity.conversation(), runUsage);
+		}
 		this.usage = this.usage.plus(runUsage);
 		if (success) {
 			this.successfulRequests++;
@@ -227,6 +247,27 @@ public final class UsageTracker implements AutoCloseable {
 	/** Tokens per model, as the providers named the models. */
 	public synchronized Map<String, TokenUsage> byModel() {
 		return Collections.unmodifiableMap(new LinkedHashMap<>(this.byModel));
+	}
+
+	/** Tokens per user the runs were made for (runs without a user are left out). */
+	public synchronized Map<String, TokenUsage> byUser() {
+		return Collections.unmodifiableMap(new LinkedHashMap<>(this.byUser));
+	}
+
+	/** Tokens per tenant the runs were made for (runs without a tenant are left out). */
+	public synchronized Map<String, TokenUsage> byTenant() {
+		return Collections.unmodifiableMap(new LinkedHashMap<>(this.byTenant));
+	}
+
+	/** Tokens per conversation (runs without a conversation are left out). */
+	public synchronized Map<String, TokenUsage> byConversation() {
+		return Collections.unmodifiableMap(new LinkedHashMap<>(this.byConversation));
+	}
+
+	private static void addTo(Map<String, TokenUsage> breakdown, @Nullable String key, TokenUsage usage) {
+		if (key != null) {
+			breakdown.merge(key, usage, TokenUsage::plus);
+		}
 	}
 
 	/** All counted tokens as one {@link TokenUsage}. */

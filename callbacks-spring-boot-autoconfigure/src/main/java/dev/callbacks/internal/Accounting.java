@@ -10,6 +10,7 @@ import dev.callbacks.CallbackObserver;
 import dev.callbacks.LlmRunRecord;
 import dev.callbacks.ToolRunRecord;
 import dev.callbacks.UsageTracker;
+import dev.callbacks.event.RunIdentity;
 import dev.callbacks.usage.ModelPrices;
 import dev.callbacks.usage.TokenUsage;
 import org.jspecify.annotations.Nullable;
@@ -57,8 +58,8 @@ public final class Accounting {
 	 * Records one ended round in {@code trackers} and the observers; {@code record}
 	 * builds the observers' record from the cost, only when someone observes.
 	 */
-	void account(UsageTracker @Nullable [] trackers, String model, TokenUsage usage, boolean success,
-			RecordFactory record) {
+	void account(UsageTracker @Nullable [] trackers, String model, RunIdentity identity, TokenUsage usage,
+			boolean success, RecordFactory record) {
 		boolean observed = hasObservers();
 		if (trackers == null && !observed) {
 			return;
@@ -66,7 +67,7 @@ public final class Accounting {
 		BigDecimal cost = this.prices.cost(model, usage);
 		if (trackers != null) {
 			for (UsageTracker tracker : trackers) {
-				tracker.record(model, usage, success, cost);
+				tracker.record(model, identity, usage, success, cost);
 			}
 		}
 		if (observed) {

@@ -246,14 +246,15 @@ public final class LlmRun extends Run {
 
 	private void account(String model, TokenUsage usage, LlmRunRecord.Outcome outcome) {
 		this.chain.addUsage(usage);
-		this.chain.accounting.account(this.chain.trackers(), model, usage, outcome == LlmRunRecord.Outcome.SUCCESS,
-				(cost) -> {
+		RunIdentity identity = RunIdentity.of(this.metadata);
+		this.chain.accounting.account(this.chain.trackers(), model, identity, usage,
+				outcome == LlmRunRecord.Outcome.SUCCESS, (cost) -> {
 					long now = System.nanoTime();
 					return new LlmRunRecord(this.id, this.chain.id, Instant.now().minusNanos(now - this.startNanos),
 							this.chain.name, this.provider, model, usage, cost, outcome, this.reactive,
 							now - this.startNanos,
-							(this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1,
-							RunIdentity.of(this.metadata), this.tags, this.metadata);
+							(this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1, identity,
+							this.tags, this.metadata);
 				});
 	}
 

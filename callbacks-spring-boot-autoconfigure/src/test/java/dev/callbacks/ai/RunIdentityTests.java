@@ -71,6 +71,32 @@ class RunIdentityTests {
 	}
 
 	@Test
+	void trackersBreakUsageDownByUserTenantAndConversation() {
+		this.model.respondWith((prompt) -> Reply.text("ok").usage(3, 1));
+
+		try (dev.callbacks.UsageTracker usage = dev.callbacks.UsageTracker.start()) {
+			for (String user : List.of("alice", "bob", "alice")) {
+				this.client.prompt("x")
+					.advisors((advisors) -> advisors.param(ChatMemory.CONVERSATION_ID, "c-" + user))
+					.advisors(dev.callbacks.Callbacks.handlers()
+						.metadata(RunIdentity.USER, user)
+						.metadata(RunIdentity.TENANT, "acme"))
+					.call()
+					.content();
+			}
+			this.client.prompt("anonymous").call().content();
+
+			assertThat(usage.byUser()).containsExactly(
+					org.assertj.core.api.Assertions.entry("alice", dev.callbacks.usage.TokenUsage.of(6, 2)),
+					org.assertj.core.api.Assertions.entry("bob", dev.callbacks.usage.TokenUsage.of(3, 1)));
+			assertThat(usage.byTenant()).containsOnlyKeys("acme");
+			assertThat(usage.byTenant().get("acme").totalTokens()).isEqualTo(12);
+			assertThat(usage.byConversation()).containsOnlyKeys("c-alice", "c-bob");
+			assertThat(usage.totalTokens()).as("the anonymous run counts in the totals").isEqualTo(16);
+		}
+	}
+
+	@Test
 	void streamKnowsThePrincipalOfTheReactiveContext() {
 		this.model.then(Reply.tokens("a", "b").usage(3, 2));
 
