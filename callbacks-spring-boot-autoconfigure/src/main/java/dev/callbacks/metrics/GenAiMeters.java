@@ -40,6 +40,9 @@ public final class GenAiMeters {
 	/** The unit of {@link #TOKEN_USAGE}. */
 	public static final String UNIT_TOKEN = "{token}";
 
+	/** The unit of the durations, in the conventions' (UCUM) spelling. */
+	public static final String UNIT_SECONDS = "s";
+
 	/** The bucket boundaries the conventions give for {@link #TOKEN_USAGE}. */
 	static final double[] TOKEN_USAGE_BUCKETS = { 1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304,
 			16777216, 67108864 };

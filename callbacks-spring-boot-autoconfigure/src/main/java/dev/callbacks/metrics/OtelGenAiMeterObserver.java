@@ -1,10 +1,7 @@
 package dev.callbacks.metrics;
 
-import java.time.Duration;
-import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.TimeUnit;
 
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.LlmRunRecord;
@@ -12,7 +9,6 @@ import dev.callbacks.usage.TokenUsage;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
-import io.micrometer.core.instrument.Timer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
@@ -23,6 +19,10 @@ import org.springframework.util.Assert;
  * {@code gen_ai.client.operation.duration} and, for streams,
  * {@code gen_ai.client.operation.time_to_first_chunk}, with the conventions' attributes
  * and bucket boundaries.
+ * <p>
+ * Durations are distribution summaries in seconds rather than timers: a timer's unit is
+ * whatever base time unit the registry exports ({@code milliseconds} by default in
+ * Micrometer's OTLP registry), while the conventions ask for {@code s}.
  * <p>
  * Spring AI's {@code ChatModelMeterObservationHandler} records
  * {@code gen_ai.client.token.usage} itself (as a counter, from its chat model
@@ -74,9 +74,9 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 				found = (raced != null) ? raced : found;
 			}
 		}
-		found.duration.record(run.durationNanos(), TimeUnit.NANOSECONDS);
+		found.duration.record(seconds(run.durationNanos()));
 		if (run.streaming() && run.timeToFirstTokenNanos() >= 0) {
-			found.firstChunk(this.registry).record(run.timeToFirstTokenNanos(), TimeUnit.NANOSECONDS);
+			found.firstChunk(this.registry).record(seconds(run.timeToFirstTokenNanos()));
 		}
 		DistributionSummary input = found.inputTokens;
 		DistributionSummary output = found.outputTokens;
@@ -87,6 +87,10 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 			input.record(usage.promptTokens());
 			output.record(usage.completionTokens());
 		}
+	}
+
+	private static double seconds(long nanos) {
+		return nanos / 1e9;
 	}
 
 	/**
@@ -108,7 +112,7 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 
 	private static final class Instruments {
 
-		final Timer duration;
+		final DistributionSummary duration;
 
 		private final Tags durationTags;
 
@@ -123,10 +127,11 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 			// tagged with it.
 			Tags durationTags = (key.errorType() != null) ? tags.and(GenAiMeters.ATTR_ERROR_TYPE, key.errorType())
 					: tags;
-			this.duration = Timer.builder(GenAiMeters.OPERATION_DURATION)
+			this.duration = DistributionSummary.builder(GenAiMeters.OPERATION_DURATION)
 				.description("GenAI operation duration")
+				.baseUnit(GenAiMeters.UNIT_SECONDS)
 				.tags(durationTags)
-				.serviceLevelObjectives(seconds(GenAiMeters.DURATION_BUCKETS))
+				.serviceLevelObjectives(GenAiMeters.DURATION_BUCKETS)
 				.register(registry);
 			this.durationTags = durationTags;
 			this.inputTokens = tokenUsage ? tokens(registry, tags, GenAiMeters.TOKEN_TYPE_INPUT) : null;
@@ -136,11 +141,12 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 		// Registered on first use: the conventions want it for streams only, and an
 		// empty histogram for every model called without streaming would say otherwise.
 		// Registering again returns the same timer.
-		Timer firstChunk(MeterRegistry registry) {
-			return Timer.builder(GenAiMeters.TIME_TO_FIRST_CHUNK)
+		DistributionSummary firstChunk(MeterRegistry registry) {
+			return DistributionSummary.builder(GenAiMeters.TIME_TO_FIRST_CHUNK)
 				.description("Time to receive the first chunk of a streamed GenAI operation")
+				.baseUnit(GenAiMeters.UNIT_SECONDS)
 				.tags(this.durationTags)
-				.serviceLevelObjectives(seconds(GenAiMeters.FIRST_CHUNK_BUCKETS))
+				.serviceLevelObjectives(GenAiMeters.FIRST_CHUNK_BUCKETS)
 				.register(registry);
 		}
 
@@ -152,12 +158,6 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 				.tag(GenAiMeters.ATTR_TOKEN_TYPE, type)
 				.serviceLevelObjectives(GenAiMeters.TOKEN_USAGE_BUCKETS)
 				.register(registry);
-		}
-
-		private static Duration[] seconds(double[] boundaries) {
-			return Arrays.stream(boundaries)
-				.mapToObj(s -> Duration.ofNanos(Math.round(s * 1_000_000_000d)))
-				.toArray(Duration[]::new);
 		}
 
 	}

@@ -211,7 +211,7 @@ class CallbacksMetricsAutoConfigurationTests {
 				.tag(GenAiMeters.ATTR_RESPONSE_MODEL, "gpt-4o-mini")
 				.summary()
 				.totalAmount()).isEqualTo(10);
-			assertThat(registry.get(GenAiMeters.OPERATION_DURATION).timer().count()).isOne();
+			assertThat(registry.get(GenAiMeters.OPERATION_DURATION).summary().count()).isOne();
 		});
 	}
 
@@ -238,7 +238,7 @@ class CallbacksMetricsAutoConfigurationTests {
 				context.getBean(OtelGenAiMeterObserver.class).onLlmRun(run("gpt-4o-mini", Map.of()));
 				MeterRegistry registry = context.getBean(MeterRegistry.class);
 				assertThat(registry.find(GenAiMeters.TOKEN_USAGE).meters()).isEmpty();
-				assertThat(registry.get(GenAiMeters.OPERATION_DURATION).timer().count()).isOne();
+				assertThat(registry.get(GenAiMeters.OPERATION_DURATION).summary().count()).isOne();
 			});
 	}
 
