@@ -1,21 +1,13 @@
 package dev.callbacks.openai;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import com.openai.errors.RateLimitException;
-import com.sun.net.httpserver.HttpServer;
 import dev.callbacks.CallbackManager;
 import dev.callbacks.ai.CallbackAdvisors;
 import dev.callbacks.metrics.GenAiMeters;
@@ -28,16 +20,12 @@ import dev.callbacks.test.OpenAiMockServer;
 import dev.callbacks.test.OpenAiMockServer.Reply;
 import dev.callbacks.test.OpenAiMockServer.ToolCall;
 import dev.callbacks.test.OpenAiMockServer.Tokens;
+import dev.callbacks.test.OtlpReceiver;
 import io.micrometer.core.instrument.Clock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.micrometer.registry.otlp.OtlpConfig;
 import io.micrometer.registry.otlp.OtlpMeterRegistry;
-import io.opentelemetry.proto.collector.metrics.v1.ExportMetricsServiceRequest;
-import io.opentelemetry.proto.common.v1.KeyValue;
 import io.opentelemetry.proto.metrics.v1.HistogramDataPoint;
 import io.opentelemetry.proto.metrics.v1.Metric;
-import io.opentelemetry.proto.metrics.v1.ResourceMetrics;
-import io.opentelemetry.proto.metrics.v1.ScopeMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -48,7 +36,6 @@ import org.springframework.ai.tool.annotation.Tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
-import static org.assertj.core.api.Assertions.entry;
 
 /**
  * The OpenTelemetry GenAI instruments and the tool meters of Spring AI's real OpenAI
@@ -113,8 +100,8 @@ class OpenAiOtlpExportTests {
 		assertThat(tokens.hasHistogram()).isTrue();
 		Map<String, String> base = Map.of("gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai",
 				"gen_ai.response.model", MODEL);
-		HistogramDataPoint input = point(tokens, with(base, "gen_ai.token.type", "input"));
-		HistogramDataPoint output = point(tokens, with(base, "gen_ai.token.type", "output"));
+		HistogramDataPoint input = OtlpReceiver.point(tokens, with(base, "gen_ai.token.type", "input"));
+		HistogramDataPoint output = OtlpReceiver.point(tokens, with(base, "gen_ai.token.type", "output"));
 		assertThat(tokens.getHistogram().getDataPointsList()).hasSize(2);
 		assertThat(input.getCount()).isEqualTo(2);
 		assertThat(input.getSum()).isEqualTo(200);
@@ -128,16 +115,16 @@ class OpenAiOtlpExportTests {
 		Metric duration = metrics.get(GenAiMeters.OPERATION_DURATION);
 		assertThat(duration.getUnit()).isEqualTo("s");
 		assertThat(duration.getHistogram().getDataPointsList()).hasSize(2);
-		HistogramDataPoint succeeded = point(duration, base);
+		HistogramDataPoint succeeded = OtlpReceiver.point(duration, base);
 		assertThat(succeeded.getCount()).isEqualTo(2);
 		assertThat(succeeded.getSum()).isPositive();
 		assertThat(succeeded.getExplicitBoundsList()).startsWith(0.01, 0.02, 0.04).endsWith(81.92);
-		HistogramDataPoint failed = point(duration, with(base, "error.type", "error"));
+		HistogramDataPoint failed = OtlpReceiver.point(duration, with(base, "error.type", "error"));
 		assertThat(failed.getCount()).isOne();
 
 		Metric firstChunk = metrics.get(GenAiMeters.TIME_TO_FIRST_CHUNK);
 		assertThat(firstChunk.getUnit()).isEqualTo("s");
-		HistogramDataPoint stream = point(firstChunk, base);
+		HistogramDataPoint stream = OtlpReceiver.point(firstChunk, base);
 		assertThat(firstChunk.getHistogram().getDataPointsList()).hasSize(1);
 		assertThat(stream.getCount()).isOne();
 		assertThat(stream.getSum()).isPositive().isLessThanOrEqualTo(succeeded.getSum());
@@ -191,90 +178,11 @@ class OpenAiOtlpExportTests {
 		return attributes;
 	}
 
-	/** The one data point of {@code metric} whose attributes are exactly these. */
-	private static HistogramDataPoint point(Metric metric, Map<String, String> attributes) {
-		List<HistogramDataPoint> found = metric.getHistogram()
-			.getDataPointsList()
-			.stream()
-			.filter(p -> attributes(p.getAttributesList()).equals(new TreeMap<>(attributes)))
-			.toList();
-		assertThat(found).as("%s points with %s", metric.getName(), attributes).hasSize(1);
-		return found.get(0);
-	}
-
-	private static Map<String, String> attributes(List<KeyValue> attributes) {
-		Map<String, String> map = new TreeMap<>();
-		for (KeyValue attribute : attributes) {
-			assertThat(map.put(attribute.getKey(), attribute.getValue().getStringValue())).isNull();
-		}
-		return map;
-	}
-
 	static class WeatherTools {
 
 		@Tool(description = "Get the current weather in a city")
 		String currentWeather(String city) {
 			return "Sunny, 24°C in " + city;
-		}
-
-	}
-
-	/** A loopback OTLP/HTTP metrics receiver: keeps each export request it is sent. */
-	private static final class OtlpReceiver implements AutoCloseable {
-
-		private final HttpServer server;
-
-		private final BlockingQueue<ExportMetricsServiceRequest> exports = new LinkedBlockingQueue<>();
-
-		OtlpReceiver() throws IOException {
-			this.server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-			this.server.createContext("/v1/metrics", exchange -> {
-				try (InputStream body = exchange.getRequestBody()) {
-					this.exports.add(ExportMetricsServiceRequest.parseFrom(body));
-					exchange.getResponseHeaders().add("Content-Type", "application/x-protobuf");
-					exchange.sendResponseHeaders(200, -1);
-				}
-				catch (IOException | RuntimeException ex) {
-					exchange.sendResponseHeaders(400, -1);
-				}
-				finally {
-					exchange.close();
-				}
-			});
-			this.server.start();
-		}
-
-		// A step far longer than the test, so that only close() publishes.
-		OtlpConfig config() {
-			Map<String, String> config = Map.of("otlp.url",
-					"http://127.0.0.1:" + this.server.getAddress().getPort() + "/v1/metrics", "otlp.step", "1h",
-					"otlp.baseTimeUnit", "seconds", "otlp.aggregationTemporality", "cumulative");
-			return config::get;
-		}
-
-		/** The metrics of the last export, by name (each name once). */
-		Map<String, Metric> lastExport() throws InterruptedException {
-			ExportMetricsServiceRequest last = this.exports.poll(10, TimeUnit.SECONDS);
-			assertThat(last).as("an OTLP export").isNotNull();
-			ExportMetricsServiceRequest next;
-			while ((next = this.exports.poll()) != null) {
-				last = next;
-			}
-			Map<String, Metric> metrics = new TreeMap<>();
-			for (ResourceMetrics resource : last.getResourceMetricsList()) {
-				for (ScopeMetrics scope : resource.getScopeMetricsList()) {
-					for (Metric metric : scope.getMetricsList()) {
-						assertThat(metrics.put(metric.getName(), metric)).as("%s exported once", metric.getName())
-							.isNull();
-					}
-				}
-			}
-			return metrics;
-		}
-
-		@Override
-		public void close() {
-			this.server.stop(0);
 		}
 
 	}
