@@ -447,6 +447,16 @@ public class CallbacksProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Names of the LLM round meters: "llm" (llm.tokens, llm.requests,
+		 * llm.time.to.first.token), "otel" (the OpenTelemetry GenAI client instruments
+		 * gen_ai.client.token.usage, gen_ai.client.operation.duration and
+		 * gen_ai.client.operation.time_to_first_chunk, instead) or "both". Meters with no
+		 * GenAI counterpart (cost, token details, tools, handler errors) keep their
+		 * names.
+		 */
+		private String naming = "llm";
+
 		private final Attribution attribution = new Attribution();
 
 		private final Models models = new Models();
@@ -457,6 +467,14 @@ public class CallbacksProperties {
 
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
+		}
+
+		public String getNaming() {
+			return this.naming;
+		}
+
+		public void setNaming(String naming) {
+			this.naming = naming;
 		}
 
 		public Attribution getAttribution() {

@@ -44,6 +44,21 @@ public final class LlmMeters {
 	 */
 	public static final String HTTP_REQUEST_TOKENS = "llm.http.request.tokens";
 
+	/**
+	 * Timer of tool executions, from the tool run's start to its end or error; tags
+	 * {@code tool} (bounded by {@link ToolTags}), {@code client}, {@code outcome}. Its
+	 * count is the number of executions.
+	 */
+	public static final String TOOL_DURATION = "llm.tool.duration";
+
+	/**
+	 * Counter of the tokens of the model rounds that asked for a tool, base unit
+	 * {@code tokens}; tags {@code tool}, {@code client}, {@code type} ({@code input},
+	 * {@code output}). Only rounds that asked for that one tool alone are counted, so the
+	 * tokens belong to it exactly; a round asking for several tools is not split.
+	 */
+	public static final String TOOL_TOKENS = "llm.tool.tokens";
+
 	/** Counter of handler failures; tags {@code handler}, {@code event}. */
 	public static final String HANDLER_ERRORS = "callbacks.handler.errors";
 
@@ -66,6 +81,8 @@ public final class LlmMeters {
 	public static final String TAG_OUTCOME = "outcome";
 
 	public static final String TAG_URI = "uri";
+
+	public static final String TAG_TOOL = "tool";
 
 	public static final String TAG_HANDLER = "handler";
 

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.callbacks.CallbackObserver;
 import dev.callbacks.LlmRunRecord;
+import dev.callbacks.ToolRunRecord;
 import dev.callbacks.usage.TokenUsage;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,11 +18,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Records every ended LLM run and failed handler as {@code llm.*} and
+ * Records every ended LLM run, ended tool run and failed handler as {@code llm.*} and
  * {@code callbacks.handler.errors} meters. Tags are low-cardinality by construction:
- * model names bounded by {@link ModelTags}, client names, outcome, and an optional
- * attribution tag limited to a configured set. No prompt or completion text is ever a
- * tag.
+ * model names bounded by {@link ModelTags}, tool names bounded by {@link ToolTags},
+ * client names, outcome, and an optional attribution tag limited to a configured set. No
+ * prompt, completion or tool text is ever a tag.
  * <p>
  * The meters of each tag combination are looked up once and kept, so recording a run is a
  * few counter increments.
@@ -42,7 +43,13 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 
 	private final ModelTags modelTags;
 
+	private final ToolTags toolTags;
+
+	private final boolean llmRunMeters;
+
 	private final ConcurrentMap<Key, RunMeters> meters = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<ToolKey, ToolMeters> toolMeters = new ConcurrentHashMap<>();
 
 	/**
 	 * Records into {@code registry} with no attribution tag and the default bounds on
@@ -69,37 +76,84 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 	 */
 	public MicrometerCallbackObserver(MeterRegistry registry, @Nullable String attributionTag,
 			Set<String> attributionValues, LlmAttributionResolver attributionResolver, ModelTags modelTags) {
+		this(registry, attributionTag, attributionValues, attributionResolver, modelTags, ToolTags.defaults(), true);
+	}
+
+	/**
+	 * Records into {@code registry}, with an attribution tag named {@code attributionTag}
+	 * (none when {@code null}) whose values are limited to {@code attributionValues},
+	 * {@code model} tag values from {@code modelTags} and {@code tool} tag values from
+	 * {@code toolTags}.
+	 * @param llmRunMeters whether to record {@code llm.tokens}, {@code llm.requests} and
+	 * {@code llm.time.to.first.token}; {@code false} when the OpenTelemetry GenAI
+	 * instruments ({@link OtelGenAiMeterObserver}) record them instead. The meters with
+	 * no GenAI counterpart ({@code llm.cost}, {@code llm.tokens.detail}, the tool meters,
+	 * handler errors) are recorded either way.
+	 */
+	public MicrometerCallbackObserver(MeterRegistry registry, @Nullable String attributionTag,
+			Set<String> attributionValues, LlmAttributionResolver attributionResolver, ModelTags modelTags,
+			ToolTags toolTags, boolean llmRunMeters) {
 		Assert.notNull(registry, "registry must not be null");
 		Assert.notNull(modelTags, "modelTags must not be null");
+		Assert.notNull(toolTags, "toolTags must not be null");
 		this.registry = registry;
 		this.attributionTag = attributionTag;
 		this.attributionValues = Set.copyOf(attributionValues);
 		this.attributionResolver = attributionResolver;
 		this.modelTags = modelTags;
+		this.toolTags = toolTags;
+		this.llmRunMeters = llmRunMeters;
 	}
 
 	@Override
 	public void onLlmRun(LlmRunRecord run) {
 		RunMeters meters = metersFor(new Key(run.client(), this.modelTags.tag(run.model()), attribution(run)));
 		TokenUsage usage = run.usage();
-		if (usage.promptTokens() > 0) {
-			meters.inputTokens.increment(usage.promptTokens());
-		}
-		if (usage.completionTokens() > 0) {
-			meters.outputTokens.increment(usage.completionTokens());
-		}
 		meters.recordDetails(usage);
-		if (run.outcome() == LlmRunRecord.Outcome.REJECTED) {
-			meters.rejected().increment();
-		}
-		else {
-			(run.success() ? meters.success : meters.error).increment();
-		}
 		if (run.cost() != null && run.cost().signum() > 0) {
 			meters.cost.increment(run.cost().doubleValue());
 		}
+		RoundMeters round = meters.round;
+		if (round == null) {
+			return;
+		}
+		if (usage.promptTokens() > 0) {
+			round.inputTokens.increment(usage.promptTokens());
+		}
+		if (usage.completionTokens() > 0) {
+			round.outputTokens.increment(usage.completionTokens());
+		}
+		if (run.outcome() == LlmRunRecord.Outcome.REJECTED) {
+			round.rejected().increment();
+		}
+		else {
+			(run.success() ? round.success : round.error).increment();
+		}
 		if (run.streaming() && run.timeToFirstTokenNanos() >= 0) {
-			meters.timeToFirstToken.record(run.timeToFirstTokenNanos(), TimeUnit.NANOSECONDS);
+			round.timeToFirstToken.record(run.timeToFirstTokenNanos(), TimeUnit.NANOSECONDS);
+		}
+	}
+
+	@Override
+	public void onToolRun(ToolRunRecord run) {
+		ToolKey key = new ToolKey(run.client(), this.toolTags.tag(run.toolName()));
+		ToolMeters meters = this.toolMeters.get(key);
+		if (meters == null) {
+			meters = new ToolMeters(this.registry, key);
+			if (this.toolMeters.size() < MAX_CACHED) {
+				ToolMeters raced = this.toolMeters.putIfAbsent(key, meters);
+				meters = (raced != null) ? raced : meters;
+			}
+		}
+		(run.success() ? meters.success : meters.error).record(run.durationNanos(), TimeUnit.NANOSECONDS);
+		TokenUsage asking = run.askingRoundUsage();
+		if (asking != null) {
+			if (asking.promptTokens() > 0) {
+				meters.inputTokens.increment(asking.promptTokens());
+			}
+			if (asking.completionTokens() > 0) {
+				meters.outputTokens.increment(asking.completionTokens());
+			}
 		}
 	}
 
@@ -135,7 +189,7 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 		if (found != null) {
 			return found;
 		}
-		RunMeters created = new RunMeters(this.registry, key, this.attributionTag);
+		RunMeters created = new RunMeters(this.registry, key, this.attributionTag, this.llmRunMeters);
 		if (this.meters.size() < MAX_CACHED) {
 			RunMeters raced = this.meters.putIfAbsent(key, created);
 			return (raced != null) ? raced : created;
@@ -146,7 +200,48 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 	private record Key(String client, String model, @Nullable String attribution) {
 	}
 
-	private static final class RunMeters {
+	private record ToolKey(String client, String tool) {
+	}
+
+	private static final class ToolMeters {
+
+		final Timer success;
+
+		final Timer error;
+
+		final Counter inputTokens;
+
+		final Counter outputTokens;
+
+		ToolMeters(MeterRegistry registry, ToolKey key) {
+			Tags tags = Tags.of(LlmMeters.TAG_TOOL, key.tool(), LlmMeters.TAG_CLIENT, key.client());
+			this.success = duration(registry, tags, LlmMeters.OUTCOME_SUCCESS);
+			this.error = duration(registry, tags, LlmMeters.OUTCOME_ERROR);
+			this.inputTokens = tokens(registry, tags, LlmMeters.TYPE_INPUT);
+			this.outputTokens = tokens(registry, tags, LlmMeters.TYPE_OUTPUT);
+		}
+
+		private static Timer duration(MeterRegistry registry, Tags tags, String outcome) {
+			return Timer.builder(LlmMeters.TOOL_DURATION)
+				.description("Tool executions, from start to end or error")
+				.tags(tags)
+				.tag(LlmMeters.TAG_OUTCOME, outcome)
+				.register(registry);
+		}
+
+		private static Counter tokens(MeterRegistry registry, Tags tags, String type) {
+			return Counter.builder(LlmMeters.TOOL_TOKENS)
+				.description("Tokens of the model rounds that asked for this tool alone")
+				.baseUnit("tokens")
+				.tags(tags)
+				.tag(LlmMeters.TAG_TYPE, type)
+				.register(registry);
+		}
+
+	}
+
+	// The meters of LLM round trips that have an OpenTelemetry GenAI counterpart.
+	private static final class RoundMeters {
 
 		final Counter inputTokens;
 
@@ -156,9 +251,44 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 
 		final Counter error;
 
-		final Counter cost;
-
 		final Timer timeToFirstToken;
+
+		private final MeterRegistry registry;
+
+		private final Tags tags;
+
+		// Registered on first use: most applications have no budgets.
+		private volatile @Nullable Counter rejected;
+
+		RoundMeters(MeterRegistry registry, Tags tags) {
+			this.registry = registry;
+			this.tags = tags;
+			this.inputTokens = RunMeters.tokens(registry, tags, LlmMeters.TYPE_INPUT);
+			this.outputTokens = RunMeters.tokens(registry, tags, LlmMeters.TYPE_OUTPUT);
+			this.success = RunMeters.requests(registry, tags, LlmMeters.OUTCOME_SUCCESS);
+			this.error = RunMeters.requests(registry, tags, LlmMeters.OUTCOME_ERROR);
+			this.timeToFirstToken = Timer.builder(LlmMeters.TIME_TO_FIRST_TOKEN)
+				.description("Time from the start of a streamed LLM round trip to its first token")
+				.tags(tags)
+				.register(registry);
+		}
+
+		Counter rejected() {
+			Counter counter = this.rejected;
+			if (counter == null) {
+				counter = RunMeters.requests(this.registry, this.tags, LlmMeters.OUTCOME_REJECTED);
+				this.rejected = counter;
+			}
+			return counter;
+		}
+
+	}
+
+	private static final class RunMeters {
+
+		final @Nullable RoundMeters round;
+
+		final Counter cost;
 
 		private final MeterRegistry registry;
 
@@ -172,37 +302,17 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 
 		private volatile @Nullable Counter reasoningTokens;
 
-		// Registered on first use, like the detail counters: most applications have no
-		// budgets.
-		private volatile @Nullable Counter rejected;
-
-		Counter rejected() {
-			Counter counter = this.rejected;
-			if (counter == null) {
-				counter = requests(this.registry, this.tags, LlmMeters.OUTCOME_REJECTED);
-				this.rejected = counter;
-			}
-			return counter;
-		}
-
-		RunMeters(MeterRegistry registry, Key key, @Nullable String attributionTag) {
+		RunMeters(MeterRegistry registry, Key key, @Nullable String attributionTag, boolean roundMeters) {
 			Tags tags = Tags.of(LlmMeters.TAG_MODEL, key.model(), LlmMeters.TAG_CLIENT, key.client());
 			if (attributionTag != null && key.attribution() != null) {
 				tags = tags.and(attributionTag, key.attribution());
 			}
 			this.registry = registry;
 			this.tags = tags;
-			this.inputTokens = tokens(registry, tags, LlmMeters.TYPE_INPUT);
-			this.outputTokens = tokens(registry, tags, LlmMeters.TYPE_OUTPUT);
-			this.success = requests(registry, tags, LlmMeters.OUTCOME_SUCCESS);
-			this.error = requests(registry, tags, LlmMeters.OUTCOME_ERROR);
+			this.round = roundMeters ? new RoundMeters(registry, tags) : null;
 			this.cost = Counter.builder(LlmMeters.COST)
 				.description("Cost of LLM round trips of priced models")
 				.baseUnit("USD")
-				.tags(tags)
-				.register(registry);
-			this.timeToFirstToken = Timer.builder(LlmMeters.TIME_TO_FIRST_TOKEN)
-				.description("Time from the start of a streamed LLM round trip to its first token")
 				.tags(tags)
 				.register(registry);
 		}

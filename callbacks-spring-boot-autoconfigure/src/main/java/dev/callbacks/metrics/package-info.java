@@ -1,5 +1,6 @@
 /**
- * Micrometer meters for LLM usage ({@code llm.*}) and handler failures
+ * Micrometer meters for LLM usage and tool runs ({@code llm.*}), optionally under the
+ * OpenTelemetry GenAI names ({@code gen_ai.client.*}), and handler failures
  * ({@code callbacks.handler.errors}).
  */
 @NullMarked

@@ -9,14 +9,20 @@ import dev.callbacks.CallbackManager;
 import dev.callbacks.LlmRunRecord;
 import dev.callbacks.event.RunIdentity;
 import dev.callbacks.usage.TokenUsage;
+import dev.callbacks.metrics.GenAiMeters;
 import dev.callbacks.metrics.LlmAttributionResolver;
 import dev.callbacks.metrics.LlmMeters;
 import dev.callbacks.metrics.MicrometerCallbackObserver;
+import dev.callbacks.metrics.ModelTags;
+import dev.callbacks.metrics.OtelGenAiMeterObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.ai.chat.observation.ChatModelMeterObservationHandler;
+import org.springframework.ai.model.chat.observation.autoconfigure.ChatObservationAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -191,6 +197,84 @@ class CallbacksMetricsAutoConfigurationTests {
 			.tags("tenant", tenant, LlmMeters.TAG_OUTCOME, LlmMeters.OUTCOME_SUCCESS)
 			.counter()
 			.count();
+	}
+
+	@Test
+	void theLlmNamesByDefault() {
+		this.contextRunner.run(context -> {
+			assertThat(context).doesNotHaveBean(OtelGenAiMeterObserver.class);
+			context.getBean(CallbackManager.class).observers().forEach(o -> o.onLlmRun(run("gpt-4o-mini", Map.of())));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find(LlmMeters.TOKENS).counters()).isNotEmpty();
+			assertThat(registry.find(GenAiMeters.TOKEN_USAGE).meters()).isEmpty();
+			assertThat(registry.find(GenAiMeters.OPERATION_DURATION).meters()).isEmpty();
+		});
+	}
+
+	@Test
+	void otelNamingRecordsTheGenAiInstrumentsInsteadOfTheLlmRoundMeters() {
+		this.contextRunner.withPropertyValues("callbacks.metrics.naming=otel").run(context -> {
+			OtelGenAiMeterObserver otel = context.getBean(OtelGenAiMeterObserver.class);
+			assertThat(otel.recordsTokenUsage()).isTrue();
+			assertThat(context.getBean(CallbackManager.class).observers())
+				.containsExactlyInAnyOrder(context.getBean(MicrometerCallbackObserver.class), otel);
+			context.getBean(CallbackManager.class).observers().forEach(o -> o.onLlmRun(run("gpt-4o-mini", Map.of())));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.find(LlmMeters.TOKENS).meters()).isEmpty();
+			assertThat(registry.find(LlmMeters.REQUESTS).meters()).isEmpty();
+			assertThat(registry.get(GenAiMeters.TOKEN_USAGE)
+				.tag(GenAiMeters.ATTR_TOKEN_TYPE, "input")
+				.tag(GenAiMeters.ATTR_RESPONSE_MODEL, "gpt-4o-mini")
+				.summary()
+				.totalAmount()).isEqualTo(10);
+			assertThat(registry.get(GenAiMeters.OPERATION_DURATION).summary().count()).isOne();
+		});
+	}
+
+	@Test
+	void bothNamingRecordsBoth() {
+		this.contextRunner.withPropertyValues("callbacks.metrics.naming=both").run(context -> {
+			context.getBean(CallbackManager.class).observers().forEach(o -> o.onLlmRun(run("gpt-4o-mini", Map.of())));
+			MeterRegistry registry = context.getBean(MeterRegistry.class);
+			assertThat(registry.get(LlmMeters.TOKENS).tag(LlmMeters.TAG_TYPE, "output").counter().count()).isEqualTo(5);
+			assertThat(registry.get(GenAiMeters.TOKEN_USAGE)
+				.tag(GenAiMeters.ATTR_TOKEN_TYPE, "output")
+				.summary()
+				.totalAmount()).isEqualTo(5);
+		});
+	}
+
+	@Test
+	void otelNamingLeavesTokenUsageToSpringAiWhenItsMeterHandlerIsThere() {
+		this.contextRunner.withPropertyValues("callbacks.metrics.naming=otel")
+			.withConfiguration(AutoConfigurations.of(ChatObservationAutoConfiguration.class))
+			.run(context -> {
+				assertThat(context).hasSingleBean(ChatModelMeterObservationHandler.class);
+				assertThat(context.getBean(OtelGenAiMeterObserver.class).recordsTokenUsage()).isFalse();
+				context.getBean(OtelGenAiMeterObserver.class).onLlmRun(run("gpt-4o-mini", Map.of()));
+				MeterRegistry registry = context.getBean(MeterRegistry.class);
+				assertThat(registry.find(GenAiMeters.TOKEN_USAGE).meters()).isEmpty();
+				assertThat(registry.get(GenAiMeters.OPERATION_DURATION).summary().count()).isOne();
+			});
+	}
+
+	@Test
+	void anUnknownNamingFailsTheStartNamingTheProperty() {
+		this.contextRunner.withPropertyValues("callbacks.metrics.naming=opentelemetry").run(context -> {
+			assertThat(context).hasFailed();
+			assertThat(context.getStartupFailure()).rootCause()
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("callbacks.metrics.naming")
+				.hasMessageContaining("opentelemetry");
+		});
+	}
+
+	@Test
+	void backsOffFromAUserGenAiObserver() {
+		OtelGenAiMeterObserver user = new OtelGenAiMeterObserver(new SimpleMeterRegistry(), ModelTags.defaults(), true);
+		this.contextRunner.withPropertyValues("callbacks.metrics.naming=otel")
+			.withBean("userGenAi", OtelGenAiMeterObserver.class, () -> user)
+			.run(context -> assertThat(context.getBean(OtelGenAiMeterObserver.class)).isSameAs(user));
 	}
 
 	private static LlmRunRecord run(String model, Map<String, Object> metadata) {
