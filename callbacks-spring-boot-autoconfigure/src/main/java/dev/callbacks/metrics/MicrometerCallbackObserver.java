@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.callbacks.CallbackObserver;
+import dev.callbacks.EmbeddingRunRecord;
 import dev.callbacks.LlmRunRecord;
 import dev.callbacks.usage.TokenUsage;
 import io.micrometer.core.instrument.Counter;
@@ -17,7 +18,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Records every ended LLM run and failed handler as {@code llm.*} and
+ * Records every ended LLM run, embedding call and failed handler as {@code llm.*} and
  * {@code callbacks.handler.errors} meters. Tags are low-cardinality by construction:
  * model names bounded by {@link ModelTags}, client names, outcome, and an optional
  * attribution tag limited to a configured set. No prompt or completion text is ever a
@@ -43,6 +44,8 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 	private final ModelTags modelTags;
 
 	private final ConcurrentMap<Key, RunMeters> meters = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<EmbeddingKey, EmbeddingMeters> embeddingMeters = new ConcurrentHashMap<>();
 
 	/**
 	 * Records into {@code registry} with no attribution tag and the default bounds on
@@ -99,6 +102,26 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 	}
 
 	@Override
+	public void onEmbeddingRun(EmbeddingRunRecord run) {
+		String model = this.modelTags.tag(run.model());
+		EmbeddingMeters meters = this.embeddingMeters.get(new EmbeddingKey(run.client(), model));
+		if (meters == null) {
+			meters = new EmbeddingMeters(this.registry, run.client(), model);
+			if (this.embeddingMeters.size() < MAX_CACHED) {
+				EmbeddingMeters raced = this.embeddingMeters.putIfAbsent(new EmbeddingKey(run.client(), model), meters);
+				meters = (raced != null) ? raced : meters;
+			}
+		}
+		if (run.usage().promptTokens() > 0) {
+			meters.tokens.increment(run.usage().promptTokens());
+		}
+		(run.success() ? meters.success : meters.error).increment();
+		if (run.cost() != null && run.cost().signum() > 0) {
+			meters.cost.increment(run.cost().doubleValue());
+		}
+	}
+
+	@Override
 	public void onHandlerError(String handler, String event, Throwable error) {
 		Counter.builder(LlmMeters.HANDLER_ERRORS)
 			.description("Callback handler failures (exceptions, failed or timed-out async handlers)")
@@ -139,6 +162,47 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 	}
 
 	private record Key(String client, String model, @Nullable String attribution) {
+	}
+
+	private record EmbeddingKey(String client, String model) {
+	}
+
+	// Registering a meter twice returns the same meter, so a race here loses nothing.
+	private static final class EmbeddingMeters {
+
+		final Counter tokens;
+
+		final Counter success;
+
+		final Counter error;
+
+		final Counter cost;
+
+		EmbeddingMeters(MeterRegistry registry, String client, String model) {
+			this.tokens = Counter.builder(LlmMeters.EMBEDDING_TOKENS)
+				.description("Input tokens of embedding calls, as reported by the provider (or estimated)")
+				.baseUnit("tokens")
+				.tag(LlmMeters.TAG_MODEL, model)
+				.tag(LlmMeters.TAG_CLIENT, client)
+				.register(registry);
+			this.success = requests(registry, model, LlmMeters.OUTCOME_SUCCESS);
+			this.error = requests(registry, model, LlmMeters.OUTCOME_ERROR);
+			this.cost = Counter.builder(LlmMeters.EMBEDDING_COST)
+				.description("Cost of embedding calls of priced models")
+				.baseUnit("USD")
+				.tag(LlmMeters.TAG_MODEL, model)
+				.tag(LlmMeters.TAG_CLIENT, client)
+				.register(registry);
+		}
+
+		private static Counter requests(MeterRegistry registry, String model, String outcome) {
+			return Counter.builder(LlmMeters.EMBEDDING_REQUESTS)
+				.description("Embedding calls")
+				.tag(LlmMeters.TAG_MODEL, model)
+				.tag(LlmMeters.TAG_OUTCOME, outcome)
+				.register(registry);
+		}
+
 	}
 
 	private static final class RunMeters {
