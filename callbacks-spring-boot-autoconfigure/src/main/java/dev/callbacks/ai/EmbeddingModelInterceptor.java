@@ -64,7 +64,8 @@ public final class EmbeddingModelInterceptor implements MethodInterceptor {
 	public static boolean isEmbedding(Method method) {
 		Class<?>[] parameters = method.getParameterTypes();
 		return switch (method.getName()) {
-			case "call" -> parameters.length == 1 && parameters[0] == EmbeddingRequest.class;
+			// call(ModelRequest) too: the bridge that generic Model<...> callers reach.
+			case "call" -> parameters.length == 1 && parameters[0].isAssignableFrom(EmbeddingRequest.class);
 			case "embed", "embedForResponse" -> parameters.length >= 1;
 			default -> false;
 		};

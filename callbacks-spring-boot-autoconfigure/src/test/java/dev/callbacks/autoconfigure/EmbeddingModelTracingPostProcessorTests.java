@@ -51,6 +51,19 @@ class EmbeddingModelTracingPostProcessorTests {
 	}
 
 	@Test
+	void callsThroughTheGenericModelInterfaceAreSeenToo() {
+		this.contextRunner.withBean(WordModel.class).run(context -> {
+			org.springframework.ai.model.Model<EmbeddingRequest, EmbeddingResponse> generic = context
+				.getBean(WordModel.class);
+			try (UsageTracker tracker = UsageTracker.start()) {
+				generic.call(new EmbeddingRequest(List.of("roses", "lilies"), null));
+				assertThat(tracker.embeddingRequests()).isEqualTo(1);
+				assertThat(tracker.embeddingTokens()).isEqualTo(2 * WordModel.TOKENS_PER_INPUT);
+			}
+		});
+	}
+
+	@Test
 	void aModelThatReportsNoUsageIsEstimated() {
 		this.contextRunner.withBean(SilentModel.class).run(context -> {
 			try (UsageTracker tracker = UsageTracker.start()) {

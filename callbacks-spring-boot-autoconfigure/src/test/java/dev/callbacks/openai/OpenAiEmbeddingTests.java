@@ -61,11 +61,13 @@ class OpenAiEmbeddingTests {
 	// text-embedding-3-small in the bundled price table: USD per 1M input tokens.
 	private static final BigDecimal PRICE = new BigDecimal("0.02");
 
+	private static final AutoConfigurations AUTO_CONFIGURATIONS = AutoConfigurations.of(
+			OpenAiEmbeddingAutoConfiguration.class, OpenAiChatAutoConfiguration.class,
+			ToolCallingAutoConfiguration.class, ChatClientAutoConfiguration.class, CallbacksAutoConfiguration.class,
+			CallbacksMetricsAutoConfiguration.class);
+
 	private final ApplicationContextRunner contextRunner = new ApplicationContextRunner()
-		.withConfiguration(
-				AutoConfigurations.of(OpenAiEmbeddingAutoConfiguration.class, OpenAiChatAutoConfiguration.class,
-						ToolCallingAutoConfiguration.class, ChatClientAutoConfiguration.class,
-						CallbacksAutoConfiguration.class, CallbacksMetricsAutoConfiguration.class))
+		.withConfiguration(AUTO_CONFIGURATIONS)
 		.withPropertyValues(server.springBootProperties())
 		.withPropertyValues(server.embeddingSpringBootProperties())
 		.withUserConfiguration(Beans.class);
@@ -227,6 +229,37 @@ class OpenAiEmbeddingTests {
 	}
 
 	@Test
+	void withoutRetrieverRunsTheQueryEmbeddingIsAChildOfTheChain() {
+		new ApplicationContextRunner().withConfiguration(AUTO_CONFIGURATIONS)
+			.withPropertyValues(server.springBootProperties())
+			.withPropertyValues(server.embeddingSpringBootProperties())
+			.withUserConfiguration(EmbeddingOnlyBeans.class)
+			.run(context -> {
+				SimpleVectorStore store = context.getBean(SimpleVectorStore.class);
+				store.add(List.of(new Document("My sister loves pink roses.")));
+				RecordingObserver observer = context.getBean(RecordingObserver.class);
+				observer.runs.clear();
+				EmbeddingOnlyHandler handler = context.getBean(EmbeddingOnlyHandler.class);
+				handler.starts.clear();
+				server.enqueue(Reply.text("Pink roses.").withUsage(30, 2));
+				// Only a handler that listens to embeddings, none to retrievals: the
+				// search is
+				// no retriever run, and the embedding hangs off the chain.
+				ChatClient client = context.getBean(ChatClient.Builder.class).build();
+				client.prompt("What does my sister like?")
+					.advisors(QuestionAnswerAdvisor.builder(store).build())
+					.call()
+					.content();
+
+				EmbeddingRunRecord record = single(observer.runs);
+				assertThat(record.chainRunId()).isNotNull();
+				assertThat(record.parentRunId()).isEqualTo(record.chainRunId());
+				assertThat(record.client()).isEqualTo("chat_client");
+				assertThat(single(handler.starts).parentRunId()).isEqualTo(record.chainRunId());
+			});
+	}
+
+	@Test
 	void aProviderThatReportsNoTokensIsEstimatedAndSaysSo() {
 		this.contextRunner.run(context -> {
 			EmbeddingModel model = context.getBean(EmbeddingModel.class);
@@ -319,6 +352,26 @@ class OpenAiEmbeddingTests {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	static class EmbeddingOnlyBeans {
+
+		@Bean
+		EmbeddingOnlyHandler embeddingOnlyHandler() {
+			return new EmbeddingOnlyHandler();
+		}
+
+		@Bean
+		RecordingObserver recordingObserver() {
+			return new RecordingObserver();
+		}
+
+		@Bean
+		SimpleVectorStore vectorStore(EmbeddingModel embeddingModel) {
+			return SimpleVectorStore.builder(embeddingModel).build();
+		}
+
+	}
+
 	static class RecordingObserver implements CallbackObserver {
 
 		final List<EmbeddingRunRecord> runs = java.util.Collections.synchronizedList(new ArrayList<>());
@@ -326,6 +379,17 @@ class OpenAiEmbeddingTests {
 		@Override
 		public void onEmbeddingRun(EmbeddingRunRecord run) {
 			this.runs.add(run);
+		}
+
+	}
+
+	static class EmbeddingOnlyHandler implements dev.callbacks.CallbackHandler {
+
+		final List<EmbeddingStartEvent> starts = java.util.Collections.synchronizedList(new ArrayList<>());
+
+		@Override
+		public void onEmbeddingStart(EmbeddingStartEvent event) {
+			this.starts.add(event);
 		}
 
 	}
