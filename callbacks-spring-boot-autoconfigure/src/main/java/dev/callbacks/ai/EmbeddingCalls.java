@@ -41,10 +41,14 @@ public final class EmbeddingCalls {
 	 */
 	public static EmbeddingResponse call(Supplier<RunFactory> runs, Object model, EmbeddingRequest request,
 			Supplier<EmbeddingResponse> call) {
+		Run current = Run.current();
+		if (!wanted(runs, current)) {
+			return call.get();
+		}
 		List<String> inputs = request.getInstructions();
 		String named = requestedModel(request);
 		String requested = named.isEmpty() ? defaultModel(model) : named;
-		EmbeddingRun run = open(runs, model, inputs, requested);
+		EmbeddingRun run = open(runs, current, model, inputs, requested);
 		if (run == null) {
 			return call.get();
 		}
@@ -64,28 +68,39 @@ public final class EmbeddingCalls {
 	 * Performs {@code call}, an embedding method of {@code model} whose own calls to the
 	 * provider cannot be seen (the model implements it itself, calling itself), as one
 	 * embedding run whose usage is estimated.
-	 * @param inputs the texts the method embeds
+	 * @param inputs the texts the method embeds, read only when the call is a run
 	 * @param embeddings how many vectors the method's result holds
 	 */
-	public static <T> T estimated(Supplier<RunFactory> runs, Object model, List<String> inputs, Supplier<T> call,
-			Function<@Nullable T, Integer> embeddings) {
+	public static <T> T estimated(Supplier<RunFactory> runs, Object model, Supplier<List<String>> inputs,
+			Supplier<T> call, Function<@Nullable T, Integer> embeddings) {
+		Run current = Run.current();
+		if (!wanted(runs, current)) {
+			return call.get();
+		}
+		List<String> texts = inputs.get();
 		String requested = defaultModel(model);
-		EmbeddingRun run = open(runs, model, inputs, requested);
+		EmbeddingRun run = open(runs, current, model, texts, requested);
 		if (run == null) {
 			return call.get();
 		}
 		return Lifecycles.blocking(run, run.start(), call,
 				(result) -> run.end(
-						run.needsUsage() ? TokenEstimator.estimateEmbedding(requested, inputs) : TokenUsage.ZERO, null,
+						run.needsUsage() ? TokenEstimator.estimateEmbedding(requested, texts) : TokenUsage.ZERO, null,
 						embeddings.apply(result)));
 	}
 
-	private static @Nullable EmbeddingRun open(Supplier<RunFactory> runs, Object model, List<String> inputs,
-			String requestedModel) {
-		Run current = Run.current();
+	// Decided before anything is read of the call: a call nobody listens to costs a
+	// thread-local read and a few bit tests. Inside another embedding run (a model bean
+	// delegating to another) the outer run is the one.
+	private static boolean wanted(Supplier<RunFactory> runs, @Nullable Run current) {
 		if (current instanceof EmbeddingRun) {
-			return null;
+			return false;
 		}
+		return (current != null) ? EmbeddingRun.wantedUnder(current) : runs.get().wantsEmbeddingRuns();
+	}
+
+	private static @Nullable EmbeddingRun open(Supplier<RunFactory> runs, @Nullable Run current, Object model,
+			List<String> inputs, String requestedModel) {
 		String name = ClassUtils.getUserClass(AopUtils.getTargetClass(model)).getSimpleName();
 		String provider = Providers.ofModel(model);
 		if (current != null) {

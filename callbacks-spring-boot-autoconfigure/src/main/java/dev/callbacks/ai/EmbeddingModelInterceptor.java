@@ -72,7 +72,6 @@ public final class EmbeddingModelInterceptor implements MethodInterceptor {
 	}
 
 	@Override
-	@SuppressWarnings("unchecked")
 	public @Nullable Object invoke(MethodInvocation invocation) throws Throwable {
 		Method method = invocation.getMethod();
 		Object[] arguments = invocation.getArguments();
@@ -93,12 +92,12 @@ public final class EmbeddingModelInterceptor implements MethodInterceptor {
 			Object proxy = proxied.getProxy();
 			return invokeOn(inherited, proxy, arguments);
 		}
-		List<String> inputs = inputsOf(target, arguments);
-		if (inputs == null) {
+		if (arguments.length == 0 || !(arguments[0] instanceof String || arguments[0] instanceof Document
+				|| arguments[0] instanceof List<?>)) {
 			return invocation.proceed();
 		}
-		return EmbeddingCalls.estimated(this.runs, target, inputs, () -> proceed(invocation),
-				EmbeddingModelInterceptor::vectors);
+		return EmbeddingCalls.estimated(this.runs, target, () -> inputsOf(target, arguments[0]),
+				() -> proceed(invocation), EmbeddingModelInterceptor::vectors);
 	}
 
 	// The interface's default body of method, when the model's class does not override
@@ -138,20 +137,15 @@ public final class EmbeddingModelInterceptor implements MethodInterceptor {
 		return handle.invokeWithArguments(all);
 	}
 
-	@SuppressWarnings("unchecked")
-	private static @Nullable List<String> inputsOf(Object target, Object[] arguments) {
-		if (arguments.length == 0 || arguments[0] == null) {
-			return null;
-		}
-		Object first = arguments[0];
+	private static List<String> inputsOf(Object target, Object first) {
 		if (first instanceof String text) {
 			return List.of(text);
 		}
 		if (first instanceof Document document) {
 			return List.of(contentOf(target, document));
 		}
+		List<String> inputs = new ArrayList<>();
 		if (first instanceof List<?> list) {
-			List<String> inputs = new ArrayList<>(list.size());
 			for (Object element : list) {
 				if (element instanceof String text) {
 					inputs.add(text);
@@ -160,9 +154,8 @@ public final class EmbeddingModelInterceptor implements MethodInterceptor {
 					inputs.add(contentOf(target, document));
 				}
 			}
-			return inputs;
 		}
-		return null;
+		return inputs;
 	}
 
 	private static String contentOf(Object target, Document document) {

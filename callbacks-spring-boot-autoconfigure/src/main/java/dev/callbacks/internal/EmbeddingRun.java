@@ -66,6 +66,16 @@ public final class EmbeddingRun extends Run {
 		return new EmbeddingRun(chain, parent, name, inputs, requestedModel, provider);
 	}
 
+	/**
+	 * Whether an embedding call made inside {@code parent} is to be a run: its tree goes
+	 * on and something listens (a handler of the tree to embedding events, a tracker, an
+	 * observer).
+	 */
+	public static boolean wantedUnder(Run parent) {
+		ChainRun chain = parent.chain();
+		return !chain.isFinished() && wanted(chain);
+	}
+
 	static boolean wanted(ChainRun chain) {
 		return chain.trackers() != null || chain.accounting.hasObservers()
 				|| chain.handlers.listensAny(EventKind.Category.EMBEDDING.mask());

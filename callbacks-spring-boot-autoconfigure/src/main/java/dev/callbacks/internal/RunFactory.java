@@ -120,6 +120,16 @@ public final class RunFactory {
 		return new EmbeddingRun(tree, null, name, inputs, requestedModel, provider);
 	}
 
+	/**
+	 * Whether an embedding call made outside any run is to be a run: a global handler
+	 * listens to embedding events, a tracker is current on this thread, or an observer is
+	 * there.
+	 */
+	public boolean wantsEmbeddingRuns() {
+		return this.globalHandlers.listensAny(EventKind.Category.EMBEDDING.mask()) || this.accounting.hasObservers()
+				|| UsageTracker.current().isPresent();
+	}
+
 	// The innermost tracker wins (its runs count in its ancestors anyway); two unrelated
 	// ones both count.
 	private static UsageTracker @Nullable [] trackers(@Nullable ContextView reactorContext) {

@@ -92,6 +92,22 @@ class EmbeddingModelTracingPostProcessorTests {
 	}
 
 	@Test
+	void aCallNobodyListensToIsNotWrapped() {
+		new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(CallbacksAutoConfiguration.class))
+			.withBean(RunSpyingModel.class)
+			.run(context -> {
+				RunSpyingModel model = context.getBean(RunSpyingModel.class);
+				assertThat(AopUtils.isCglibProxy(model)).isTrue();
+				model.embed("roses");
+				assertThat(model.runs()).containsExactly("none");
+				try (UsageTracker tracker = UsageTracker.start()) {
+					model.embed("roses");
+				}
+				assertThat(model.runs()).containsExactly("none", "EmbeddingRun");
+			});
+	}
+
+	@Test
 	void finalModelClassesAreLeftAlone() {
 		this.contextRunner.withBean(FinalModel.class).run(context -> {
 			FinalModel model = context.getBean(FinalModel.class);
@@ -188,6 +204,25 @@ class EmbeddingModelTracingPostProcessorTests {
 		@Bean
 		DelegatingModel delegatingModel(WordModel wordModel) {
 			return new DelegatingModel(wordModel);
+		}
+
+	}
+
+	/** Notes the run current while the provider is called. */
+	static class RunSpyingModel extends WordModel {
+
+		private final List<String> runs = new ArrayList<>();
+
+		// A method, not the field: the proxy's own fields are not the bean's.
+		public List<String> runs() {
+			return this.runs;
+		}
+
+		@Override
+		public EmbeddingResponse call(EmbeddingRequest request) {
+			dev.callbacks.internal.Run run = dev.callbacks.internal.Run.current();
+			this.runs.add((run != null) ? run.getClass().getSimpleName() : "none");
+			return super.call(request);
 		}
 
 	}
