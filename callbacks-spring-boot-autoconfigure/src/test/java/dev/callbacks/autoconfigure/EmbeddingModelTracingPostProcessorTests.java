@@ -1,13 +1,16 @@
 package dev.callbacks.autoconfigure;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.callbacks.AsyncCallbackHandler;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.event.EmbeddingEndEvent;
 import dev.callbacks.event.EmbeddingStartEvent;
 import dev.callbacks.test.RecordingHandler;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
 import org.springframework.ai.document.Document;
 import org.springframework.ai.embedding.Embedding;
@@ -60,6 +63,18 @@ class EmbeddingModelTracingPostProcessorTests {
 				assertThat(tracker.embeddingRequests()).isEqualTo(1);
 				assertThat(tracker.embeddingTokens()).isEqualTo(2 * WordModel.TOKENS_PER_INPUT);
 			}
+		});
+	}
+
+	@Test
+	void asyncHandlersAreAwaitedBeforeTheCallReturns() {
+		this.contextRunner.withBean(WordModel.class).withBean(AsyncEmbeddingHandler.class).run(context -> {
+			AsyncEmbeddingHandler handler = context.getBean(AsyncEmbeddingHandler.class);
+			context.getBean(WordModel.class).embed("roses");
+			// The end handler completes after a delay: the call returned only once it
+			// had.
+			assertThat(handler.ended).hasSize(1);
+			assertThat(handler.ended.get(0).usage().promptTokens()).isEqualTo(WordModel.TOKENS_PER_INPUT);
 		});
 	}
 
@@ -204,6 +219,17 @@ class EmbeddingModelTracingPostProcessorTests {
 		@Bean
 		DelegatingModel delegatingModel(WordModel wordModel) {
 			return new DelegatingModel(wordModel);
+		}
+
+	}
+
+	static class AsyncEmbeddingHandler implements AsyncCallbackHandler {
+
+		final List<EmbeddingEndEvent> ended = java.util.Collections.synchronizedList(new ArrayList<>());
+
+		@Override
+		public Mono<Void> onEmbeddingEnd(EmbeddingEndEvent event) {
+			return Mono.delay(Duration.ofMillis(50)).doOnNext(tick -> this.ended.add(event)).then();
 		}
 
 	}
