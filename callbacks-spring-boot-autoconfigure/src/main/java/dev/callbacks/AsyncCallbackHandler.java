@@ -5,6 +5,9 @@ import dev.callbacks.event.ChainErrorEvent;
 import dev.callbacks.event.ChainStartEvent;
 import dev.callbacks.event.ChatModelStartEvent;
 import dev.callbacks.event.CustomEvent;
+import dev.callbacks.event.EmbeddingEndEvent;
+import dev.callbacks.event.EmbeddingErrorEvent;
+import dev.callbacks.event.EmbeddingStartEvent;
 import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.event.LlmErrorEvent;
 import dev.callbacks.event.LlmNewTokenEvent;
@@ -126,6 +129,30 @@ public non-sealed interface AsyncCallbackHandler extends BaseCallbackHandler {
 	 * blocking.
 	 */
 	default Mono<Void> onRetrieverError(RetrieverErrorEvent event) {
+		return Mono.empty();
+	}
+
+	/**
+	 * Called when an {@code EmbeddingModel} bean is about to embed texts; the returned
+	 * {@code Mono} is awaited without blocking.
+	 */
+	default Mono<Void> onEmbeddingStart(EmbeddingStartEvent event) {
+		return Mono.empty();
+	}
+
+	/**
+	 * Called when an embedding call returned, with its usage; the returned {@code Mono}
+	 * is awaited without blocking.
+	 */
+	default Mono<Void> onEmbeddingEnd(EmbeddingEndEvent event) {
+		return Mono.empty();
+	}
+
+	/**
+	 * Called when an embedding call failed; the returned {@code Mono} is awaited without
+	 * blocking.
+	 */
+	default Mono<Void> onEmbeddingError(EmbeddingErrorEvent event) {
 		return Mono.empty();
 	}
 

@@ -30,6 +30,11 @@ public sealed interface BaseCallbackHandler permits CallbackHandler, AsyncCallba
 		return false;
 	}
 
+	/** Whether to skip embedding start, end and error events. */
+	default boolean ignoreEmbedding() {
+		return false;
+	}
+
 	/** Whether to skip custom events. */
 	default boolean ignoreCustomEvent() {
 		return false;

@@ -5,6 +5,9 @@ import dev.callbacks.event.ChainErrorEvent;
 import dev.callbacks.event.ChainStartEvent;
 import dev.callbacks.event.ChatModelStartEvent;
 import dev.callbacks.event.CustomEvent;
+import dev.callbacks.event.EmbeddingEndEvent;
+import dev.callbacks.event.EmbeddingErrorEvent;
+import dev.callbacks.event.EmbeddingStartEvent;
 import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.event.LlmErrorEvent;
 import dev.callbacks.event.LlmNewTokenEvent;
@@ -78,6 +81,21 @@ public non-sealed interface CallbackHandler extends BaseCallbackHandler {
 
 	/** Called when a retrieval failed. */
 	default void onRetrieverError(RetrieverErrorEvent event) {
+	}
+
+	/**
+	 * Called when an {@code EmbeddingModel} bean is about to embed texts (a vector-store
+	 * search or an indexing call).
+	 */
+	default void onEmbeddingStart(EmbeddingStartEvent event) {
+	}
+
+	/** Called when an embedding call returned, with its usage. */
+	default void onEmbeddingEnd(EmbeddingEndEvent event) {
+	}
+
+	/** Called when an embedding call failed. */
+	default void onEmbeddingError(EmbeddingErrorEvent event) {
 	}
 
 	/** Called when a custom event was dispatched inside a run. */

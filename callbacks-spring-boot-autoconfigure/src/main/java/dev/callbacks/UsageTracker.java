@@ -24,6 +24,12 @@ import org.jspecify.annotations.Nullable;
  * }
  * </pre>
  *
+ * Embedding calls ({@code EmbeddingModel} beans: vector-store searches, indexing) are
+ * counted apart, in {@link #embeddingTokens()}, {@link #embeddingRequests()} and
+ * {@link #embeddingCost()}: the chat counts and {@link #totalCost()} keep meaning chat
+ * alone (budgets, the ledger and the usage headers read them); {@link #overallCost()} is
+ * both together.
+ * <p>
  * An LLM run belongs to the tracker that was current when its {@code ChatClient} call
  * started: on the opening thread, in Reactor pipelines subscribed from it (or carrying it
  * in their context) and in tasks of context-propagating executors. Trackers nest: an
@@ -61,6 +67,16 @@ public final class UsageTracker implements AutoCloseable {
 	private final Map<String, TokenUsage> byConversation = new LinkedHashMap<>();
 
 	private final Set<String> unpricedModels = new LinkedHashSet<>();
+
+	private long embeddingTokens;
+
+	private long embeddingRequests;
+
+	private long failedEmbeddingRequests;
+
+	private boolean embeddingEstimated;
+
+	private BigDecimal embeddingCost = BigDecimal.ZERO;
 
 	private UsageTracker(@Nullable UsageTracker parent) {
 		this.parent = parent;
@@ -185,6 +201,77 @@ public final class UsageTracker implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Counts one embedding call here and in every enclosing tracker, apart from the chat
+	 * counts. The callbacks count every call of an {@code EmbeddingModel} bean
+	 * themselves; call it for an embedding made outside Spring AI.
+	 * @param model the model that embedded
+	 * @param runUsage its tokens (input only)
+	 * @param success whether it succeeded
+	 * @param cost its cost in USD, {@code null} for an unpriced model
+	 */
+	public void recordEmbedding(String model, TokenUsage runUsage, boolean success, @Nullable BigDecimal cost) {
+		for (UsageTracker t = this; t != null; t = t.parent) {
+			t.recordEmbeddingHere(model, runUsage, success, cost);
+		}
+	}
+
+	private synchronized void recordEmbeddingHere(String model, TokenUsage runUsage, boolean success,
+			@Nullable BigDecimal cost) {
+		this.embeddingTokens += runUsage.promptTokens();
+		this.embeddingEstimated |= runUsage.estimated();
+		if (success) {
+			this.embeddingRequests++;
+		}
+		else {
+			this.failedEmbeddingRequests++;
+		}
+		if (cost != null) {
+			this.embeddingCost = this.embeddingCost.add(cost);
+		}
+		else if (!runUsage.isEmpty()) {
+			this.unpricedModels.add(model);
+		}
+	}
+
+	/** Input tokens of embedding calls (not part of {@link #promptTokens()}). */
+	public synchronized long embeddingTokens() {
+		return this.embeddingTokens;
+	}
+
+	/** Embedding calls that ended successfully (not part of the chat requests). */
+	public synchronized long embeddingRequests() {
+		return this.embeddingRequests;
+	}
+
+	/** Embedding calls that failed. */
+	public synchronized long failedEmbeddingRequests() {
+		return this.failedEmbeddingRequests;
+	}
+
+	/**
+	 * Whether some of {@link #embeddingTokens()} were counted with a tokenizer because
+	 * the provider reported none.
+	 */
+	public synchronized boolean embeddingTokensEstimated() {
+		return this.embeddingEstimated;
+	}
+
+	/**
+	 * The cost in USD of the embedding calls of priced models; not part of
+	 * {@link #totalCost()}.
+	 */
+	public synchronized BigDecimal embeddingCost() {
+		return this.embeddingCost;
+	}
+
+	/**
+	 * {@link #totalCost()} and {@link #embeddingCost()} together: all this scope spent.
+	 */
+	public synchronized BigDecimal overallCost() {
+		return this.totalCost.add(this.embeddingCost);
+	}
+
 	/** Prompt (input) tokens, cached ones included. */
 	public synchronized long promptTokens() {
 		return this.usage.promptTokens();
@@ -229,16 +316,17 @@ public final class UsageTracker implements AutoCloseable {
 	}
 
 	/**
-	 * The cost in USD of the runs of priced models; see {@link #unpricedModels()} for the
-	 * others.
+	 * The cost in USD of the LLM (chat) runs of priced models; see
+	 * {@link #unpricedModels()} for the others and {@link #embeddingCost()} for embedding
+	 * calls.
 	 */
 	public synchronized BigDecimal totalCost() {
 		return this.totalCost;
 	}
 
 	/**
-	 * Models that used tokens but have no price, so are missing from
-	 * {@link #totalCost()}.
+	 * Models that used tokens but have no price, so are missing from {@link #totalCost()}
+	 * (chat models) or {@link #embeddingCost()} (embedding models).
 	 */
 	public synchronized Set<String> unpricedModels() {
 		return Collections.unmodifiableSet(new LinkedHashSet<>(this.unpricedModels));
@@ -279,7 +367,9 @@ public final class UsageTracker implements AutoCloseable {
 	public synchronized String toString() {
 		return "UsageTracker[prompt=" + this.usage.promptTokens() + ", completion=" + this.usage.completionTokens()
 				+ ", total=" + this.usage.totalTokens() + ", requests=" + this.successfulRequests + "+"
-				+ this.failedRequests + " failed, cost=" + this.totalCost.toPlainString() + "]";
+				+ this.failedRequests + " failed, cost=" + this.totalCost.toPlainString() + ", embedding="
+				+ this.embeddingTokens + " tokens/" + this.embeddingRequests + " requests/"
+				+ this.embeddingCost.toPlainString() + "]";
 	}
 
 }

@@ -31,6 +31,12 @@ final class Providers {
 		return (provider != null) ? provider : LlmRunRecord.UNKNOWN_PROVIDER;
 	}
 
+	/** The provider of a call of {@code model} (an embedding model, ...), if known. */
+	static String ofModel(Object model) {
+		String provider = fromClass(AopUtils.getTargetClass(model));
+		return (provider != null) ? provider : LlmRunRecord.UNKNOWN_PROVIDER;
+	}
+
 	// org.springframework.ai.<module>.… → <module>; Spring AI's own generic classes
 	// (chat, model, tool) say nothing about the provider.
 	private static @Nullable String fromClass(Class<?> type) {
@@ -43,7 +49,7 @@ final class Providers {
 		String module = (dot > 0) ? rest.substring(0, dot) : rest;
 		// The same names as the usage readers' (Spring AI's own names for the providers).
 		return switch (module) {
-			case "chat", "model", "tool", "support", "util" -> null;
+			case "chat", "model", "tool", "support", "util", "embedding", "vectorstore" -> null;
 			case "google" -> "google_genai";
 			case "bedrock" -> "bedrock_converse";
 			case "mistralai" -> "mistral_ai";

@@ -48,6 +48,19 @@ public final class TokenEstimator {
 		return new TokenUsage(promptTokens, completionTokens, promptTokens + completionTokens, 0, 0, true);
 	}
 
+	/**
+	 * An estimated usage for an embedding call of {@code inputs}: input tokens only
+	 * (embedding endpoints add no per-message wrapping).
+	 */
+	public static TokenUsage estimateEmbedding(String model, List<String> inputs) {
+		Encoding encoding = encodingFor(model);
+		long tokens = 0;
+		for (String input : inputs) {
+			tokens += (input != null && !input.isEmpty()) ? encoding.countTokensOrdinary(input) : 0;
+		}
+		return new TokenUsage(tokens, 0, tokens, 0, 0, true);
+	}
+
 	private static Encoding encodingFor(String model) {
 		EncodingRegistry registry = Registry.INSTANCE;
 		return registry.getEncodingForModel(model).orElseGet(() -> registry.getEncoding(EncodingType.O200K_BASE));

@@ -113,6 +113,13 @@ public final class CallbacksAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnBooleanProperty(name = "callbacks.embedding.enabled", matchIfMissing = true)
+	static EmbeddingModelTracingPostProcessor callbacksEmbeddingModelTracingPostProcessor(
+			ObjectProvider<CallbackManager> callbackManager) {
+		return new EmbeddingModelTracingPostProcessor(callbackManager);
+	}
+
+	@Bean
 	ChatClientBuilderCustomizer callbacksChatClientBuilderCustomizer(CallbackManager callbackManager,
 			ChatModelTracingPostProcessor models) {
 		// The builder's model is one of the ChatModel beans, created before the builder:

@@ -49,6 +49,8 @@ public class CallbacksProperties {
 
 	private final Metrics metrics = new Metrics();
 
+	private final Embedding embedding = new Embedding();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -91,6 +93,29 @@ public class CallbacksProperties {
 
 	public Metrics getMetrics() {
 		return this.metrics;
+	}
+
+	public Embedding getEmbedding() {
+		return this.embedding;
+	}
+
+	/** Embedding calls of {@code EmbeddingModel} beans. */
+	public static class Embedding {
+
+		/**
+		 * Whether to proxy EmbeddingModel beans so that their calls are embedding runs:
+		 * events, the trackers' embedding counts and the llm.embedding meters.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
 	}
 
 	public static class File {

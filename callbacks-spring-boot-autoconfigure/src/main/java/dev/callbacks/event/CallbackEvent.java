@@ -10,14 +10,18 @@ import org.jspecify.annotations.Nullable;
  * What every callback event carries: the run it belongs to, its parent run and the run's
  * inherited tags and metadata.
  */
-public sealed interface CallbackEvent permits ChatModelStartEvent, LlmNewTokenEvent, LlmEndEvent, LlmErrorEvent,
-		ChainStartEvent, ChainEndEvent, ChainErrorEvent, ToolStartEvent, ToolEndEvent, ToolErrorEvent,
-		RetrieverStartEvent, RetrieverEndEvent, RetrieverErrorEvent, CustomEvent {
+public sealed interface CallbackEvent
+		permits ChatModelStartEvent, LlmNewTokenEvent, LlmEndEvent, LlmErrorEvent, ChainStartEvent, ChainEndEvent,
+		ChainErrorEvent, ToolStartEvent, ToolEndEvent, ToolErrorEvent, RetrieverStartEvent, RetrieverEndEvent,
+		RetrieverErrorEvent, EmbeddingStartEvent, EmbeddingEndEvent, EmbeddingErrorEvent, CustomEvent {
 
 	/** The id of the run this event belongs to. */
 	UUID runId();
 
-	/** The id of the enclosing run, or {@code null} for a root (chain) run. */
+	/**
+	 * The id of the enclosing run, or {@code null} for a root run (a chain, or an
+	 * embedding call made outside any run).
+	 */
 	@Nullable UUID parentRunId();
 
 	/**

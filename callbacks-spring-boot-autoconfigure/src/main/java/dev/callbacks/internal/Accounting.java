@@ -7,6 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.callbacks.CallbackObserver;
+import dev.callbacks.EmbeddingRunRecord;
 import dev.callbacks.LlmRunRecord;
 import dev.callbacks.ToolRunRecord;
 import dev.callbacks.UsageTracker;
@@ -75,6 +76,35 @@ public final class Accounting {
 			for (CallbackObserver observer : this.observers) {
 				try {
 					observer.onLlmRun(built);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("Error in callback observer {}: {}", observer.getClass().getName(), ex.toString(), ex);
+				}
+			}
+		}
+	}
+
+	/**
+	 * Records one ended embedding call in {@code trackers} (apart from chat usage) and
+	 * the observers; {@code record} builds the observers' record from the cost.
+	 */
+	void accountEmbedding(UsageTracker @Nullable [] trackers, String model, TokenUsage usage, boolean success,
+			java.util.function.Function<@Nullable BigDecimal, EmbeddingRunRecord> record) {
+		boolean observed = hasObservers();
+		if (trackers == null && !observed) {
+			return;
+		}
+		BigDecimal cost = this.prices.cost(model, usage);
+		if (trackers != null) {
+			for (UsageTracker tracker : trackers) {
+				tracker.recordEmbedding(model, usage, success, cost);
+			}
+		}
+		if (observed) {
+			EmbeddingRunRecord built = record.apply(cost);
+			for (CallbackObserver observer : this.observers) {
+				try {
+					observer.onEmbeddingRun(built);
 				}
 				catch (RuntimeException ex) {
 					logger.warn("Error in callback observer {}: {}", observer.getClass().getName(), ex.toString(), ex);

@@ -9,6 +9,9 @@ import dev.callbacks.event.ChainErrorEvent;
 import dev.callbacks.event.ChainStartEvent;
 import dev.callbacks.event.ChatModelStartEvent;
 import dev.callbacks.event.CustomEvent;
+import dev.callbacks.event.EmbeddingEndEvent;
+import dev.callbacks.event.EmbeddingErrorEvent;
+import dev.callbacks.event.EmbeddingStartEvent;
 import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.event.LlmErrorEvent;
 import dev.callbacks.event.LlmNewTokenEvent;
@@ -40,11 +43,14 @@ enum EventKind {
 	RETRIEVER_START("onRetrieverStart", Category.RETRIEVER, RetrieverStartEvent.class),
 	RETRIEVER_END("onRetrieverEnd", Category.RETRIEVER, RetrieverEndEvent.class),
 	RETRIEVER_ERROR("onRetrieverError", Category.RETRIEVER, RetrieverErrorEvent.class),
+	EMBEDDING_START("onEmbeddingStart", Category.EMBEDDING, EmbeddingStartEvent.class),
+	EMBEDDING_END("onEmbeddingEnd", Category.EMBEDDING, EmbeddingEndEvent.class),
+	EMBEDDING_ERROR("onEmbeddingError", Category.EMBEDDING, EmbeddingErrorEvent.class),
 	CUSTOM("onCustomEvent", Category.CUSTOM, CustomEvent.class);
 
 	enum Category {
 
-		LLM, CHAIN, TOOL, RETRIEVER, CUSTOM;
+		LLM, CHAIN, TOOL, RETRIEVER, EMBEDDING, CUSTOM;
 
 		int mask() {
 			int mask = 0;
@@ -88,6 +94,9 @@ enum EventKind {
 			case RETRIEVER_START -> handler.onRetrieverStart((RetrieverStartEvent) event);
 			case RETRIEVER_END -> handler.onRetrieverEnd((RetrieverEndEvent) event);
 			case RETRIEVER_ERROR -> handler.onRetrieverError((RetrieverErrorEvent) event);
+			case EMBEDDING_START -> handler.onEmbeddingStart((EmbeddingStartEvent) event);
+			case EMBEDDING_END -> handler.onEmbeddingEnd((EmbeddingEndEvent) event);
+			case EMBEDDING_ERROR -> handler.onEmbeddingError((EmbeddingErrorEvent) event);
 			case CUSTOM -> handler.onCustomEvent((CustomEvent) event);
 		}
 	}
@@ -107,6 +116,9 @@ enum EventKind {
 			case RETRIEVER_START -> handler.onRetrieverStart((RetrieverStartEvent) event);
 			case RETRIEVER_END -> handler.onRetrieverEnd((RetrieverEndEvent) event);
 			case RETRIEVER_ERROR -> handler.onRetrieverError((RetrieverErrorEvent) event);
+			case EMBEDDING_START -> handler.onEmbeddingStart((EmbeddingStartEvent) event);
+			case EMBEDDING_END -> handler.onEmbeddingEnd((EmbeddingEndEvent) event);
+			case EMBEDDING_ERROR -> handler.onEmbeddingError((EmbeddingErrorEvent) event);
 			case CUSTOM -> handler.onCustomEvent((CustomEvent) event);
 		};
 	}

@@ -57,6 +57,9 @@ final class HandlerEntry {
 		if (handler.ignoreRetriever()) {
 			mask &= ~EventKind.Category.RETRIEVER.mask();
 		}
+		if (handler.ignoreEmbedding()) {
+			mask &= ~EventKind.Category.EMBEDDING.mask();
+		}
 		if (handler.ignoreCustomEvent()) {
 			mask &= ~EventKind.Category.CUSTOM.mask();
 		}

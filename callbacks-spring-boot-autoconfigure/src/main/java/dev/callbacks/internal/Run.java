@@ -14,14 +14,14 @@ import reactor.core.publisher.Mono;
 
 /**
  * One node of a run tree: a chain ({@code ChatClient} call), an LLM round trip, a tool
- * execution or a retrieval. Created and driven by the Spring AI adapter; handlers only
- * see its id in events.
+ * execution, a retrieval or an embedding call. Created and driven by the Spring AI
+ * adapter; handlers only see its id in events.
  * <p>
  * Lifecycle methods deliver their event at once to synchronous handlers and return what
  * is left for async ones ({@code Mono.empty()} when nothing is). Every run delivers
  * exactly one end or error: whichever comes first wins and later ones are dropped.
  */
-public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun {
+public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun, EmbeddingRun {
 
 	/** Reactor-context and context-propagation key of the current run. */
 	public static final String CONTEXT_KEY = RunScope.CONTEXT_KEY;

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackManager;
+import dev.callbacks.EmbeddingRunRecord;
 import dev.callbacks.UsageTracker;
 import dev.callbacks.budget.Budget;
 import dev.callbacks.budget.BudgetEnforcer;
@@ -19,7 +20,8 @@ import org.springframework.core.annotation.AnnotationAwareOrderComparator;
 /**
  * Creates the chain run of one {@code ChatClient} call from a {@link CallbackManager}'s
  * global handlers and the levels (client, request) applied to the call, with the trackers
- * it counts into. Holds the dispatcher and accounting its runs use.
+ * it counts into; and the run of an embedding call made outside any run. Holds the
+ * dispatcher and accounting its runs use.
  */
 public final class RunFactory {
 
@@ -114,6 +116,35 @@ public final class RunFactory {
 		}
 		return new ChainRun(this.dispatcher, this.accounting, handlers, (parent != null) ? parent.id() : null, name,
 				tags, metadata, trackers(reactorContext), streaming, startedBy, this.budgets, codeBudgets);
+	}
+
+	/**
+	 * Creates the run of an embedding call made outside any run (indexing documents at
+	 * start-up): the root of a tree of its own, delivered to the global handlers and
+	 * counted by the tracker current on this thread. No event is delivered yet.
+	 * @return the run, or {@code null} when nothing listens (no global handler listens to
+	 * embedding events, no tracker is current, no observer)
+	 */
+	public @Nullable EmbeddingRun newEmbeddingRun(String name, List<String> inputs, String requestedModel,
+			String provider) {
+		// The unseen chain of the tree: it delivers no event of its own.
+		ChainRun tree = new ChainRun(this.dispatcher, this.accounting, this.globalHandlers, null,
+				EmbeddingRunRecord.NO_CLIENT, List.of(), Map.of(), trackers(null), false, EmbeddingRun.class, null,
+				List.of());
+		if (!EmbeddingRun.wanted(tree)) {
+			return null;
+		}
+		return new EmbeddingRun(tree, null, name, inputs, requestedModel, provider);
+	}
+
+	/**
+	 * Whether an embedding call made outside any run is to be a run: a global handler
+	 * listens to embedding events, a tracker is current on this thread, or an observer is
+	 * there.
+	 */
+	public boolean wantsEmbeddingRuns() {
+		return this.globalHandlers.listensAny(EventKind.Category.EMBEDDING.mask()) || this.accounting.hasObservers()
+				|| UsageTracker.current().isPresent();
 	}
 
 	// The innermost tracker wins (its runs count in its ancestors anyway); two unrelated

@@ -59,6 +59,22 @@ public final class LlmMeters {
 	 */
 	public static final String TOOL_TOKENS = "llm.tool.tokens";
 
+	/**
+	 * Counter of the input tokens of embedding calls, base unit {@code tokens}; tags
+	 * {@code model}, {@code client} ({@code none} for calls outside any
+	 * {@code ChatClient} call). Apart from {@link #TOKENS}, which counts chat tokens.
+	 */
+	public static final String EMBEDDING_TOKENS = "llm.embedding.tokens";
+
+	/** Counter of embedding calls; tags {@code model}, {@code outcome}. */
+	public static final String EMBEDDING_REQUESTS = "llm.embedding.requests";
+
+	/**
+	 * Counter of the cost of embedding calls, base unit {@code USD}; tags {@code model},
+	 * {@code client}. Priced models only; apart from {@link #COST}.
+	 */
+	public static final String EMBEDDING_COST = "llm.embedding.cost";
+
 	/** Counter of handler failures; tags {@code handler}, {@code event}. */
 	public static final String HANDLER_ERRORS = "callbacks.handler.errors";
 

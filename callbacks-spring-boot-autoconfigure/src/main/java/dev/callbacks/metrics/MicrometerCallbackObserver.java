@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
 
 import dev.callbacks.CallbackObserver;
+import dev.callbacks.EmbeddingRunRecord;
 import dev.callbacks.LlmRunRecord;
 import dev.callbacks.ToolRunRecord;
 import dev.callbacks.usage.TokenUsage;
@@ -18,11 +19,11 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * Records every ended LLM run, ended tool run and failed handler as {@code llm.*} and
- * {@code callbacks.handler.errors} meters. Tags are low-cardinality by construction:
- * model names bounded by {@link ModelTags}, tool names bounded by {@link ToolTags},
- * client names, outcome, and an optional attribution tag limited to a configured set. No
- * prompt, completion or tool text is ever a tag.
+ * Records every ended LLM run, tool run and embedding call and every failed handler as
+ * {@code llm.*} and {@code callbacks.handler.errors} meters. Tags are low-cardinality by
+ * construction: model names bounded by {@link ModelTags}, tool names bounded by
+ * {@link ToolTags}, client names, outcome, and an optional attribution tag limited to a
+ * configured set. No prompt, completion or tool text is ever a tag.
  * <p>
  * The meters of each tag combination are looked up once and kept, so recording a run is a
  * few counter increments.
@@ -48,6 +49,8 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 	private final boolean llmRunMeters;
 
 	private final ConcurrentMap<Key, RunMeters> meters = new ConcurrentHashMap<>();
+
+	private final ConcurrentMap<EmbeddingKey, EmbeddingMeters> embeddingMeters = new ConcurrentHashMap<>();
 
 	private final ConcurrentMap<ToolKey, ToolMeters> toolMeters = new ConcurrentHashMap<>();
 
@@ -154,6 +157,26 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 			if (asking.completionTokens() > 0) {
 				meters.outputTokens.increment(asking.completionTokens());
 			}
+		}
+	}
+
+	@Override
+	public void onEmbeddingRun(EmbeddingRunRecord run) {
+		String model = this.modelTags.tag(run.model());
+		EmbeddingMeters meters = this.embeddingMeters.get(new EmbeddingKey(run.client(), model));
+		if (meters == null) {
+			meters = new EmbeddingMeters(this.registry, run.client(), model);
+			if (this.embeddingMeters.size() < MAX_CACHED) {
+				EmbeddingMeters raced = this.embeddingMeters.putIfAbsent(new EmbeddingKey(run.client(), model), meters);
+				meters = (raced != null) ? raced : meters;
+			}
+		}
+		if (run.usage().promptTokens() > 0) {
+			meters.tokens.increment(run.usage().promptTokens());
+		}
+		(run.success() ? meters.success : meters.error).increment();
+		if (run.cost() != null && run.cost().signum() > 0) {
+			meters.cost.increment(run.cost().doubleValue());
 		}
 	}
 
@@ -280,6 +303,47 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 				this.rejected = counter;
 			}
 			return counter;
+		}
+
+	}
+
+	private record EmbeddingKey(String client, String model) {
+	}
+
+	// Registering a meter twice returns the same meter, so a race here loses nothing.
+	private static final class EmbeddingMeters {
+
+		final Counter tokens;
+
+		final Counter success;
+
+		final Counter error;
+
+		final Counter cost;
+
+		EmbeddingMeters(MeterRegistry registry, String client, String model) {
+			this.tokens = Counter.builder(LlmMeters.EMBEDDING_TOKENS)
+				.description("Input tokens of embedding calls, as reported by the provider (or estimated)")
+				.baseUnit("tokens")
+				.tag(LlmMeters.TAG_MODEL, model)
+				.tag(LlmMeters.TAG_CLIENT, client)
+				.register(registry);
+			this.success = requests(registry, model, LlmMeters.OUTCOME_SUCCESS);
+			this.error = requests(registry, model, LlmMeters.OUTCOME_ERROR);
+			this.cost = Counter.builder(LlmMeters.EMBEDDING_COST)
+				.description("Cost of embedding calls of priced models")
+				.baseUnit("USD")
+				.tag(LlmMeters.TAG_MODEL, model)
+				.tag(LlmMeters.TAG_CLIENT, client)
+				.register(registry);
+		}
+
+		private static Counter requests(MeterRegistry registry, String model, String outcome) {
+			return Counter.builder(LlmMeters.EMBEDDING_REQUESTS)
+				.description("Embedding calls")
+				.tag(LlmMeters.TAG_MODEL, model)
+				.tag(LlmMeters.TAG_OUTCOME, outcome)
+				.register(registry);
 		}
 
 	}

@@ -71,6 +71,9 @@ public final class OpenAiMockServer implements AutoCloseable {
 	/** The API key the client sends; the server accepts any. */
 	public static final String API_KEY = "test";
 
+	/** The embedding model of {@link #embeddingSpringBootProperties()}. */
+	public static final String EMBEDDING_MODEL = "text-embedding-3-small";
+
 	private static final JsonMapper json = JsonMapper.shared();
 
 	// OpenAI streams tool-call arguments in token-sized fragments.
@@ -87,6 +90,12 @@ public final class OpenAiMockServer implements AutoCloseable {
 	private final AtomicInteger requestCounter = new AtomicInteger();
 
 	private volatile @Nullable Function<CompletionRequest, Reply> responder;
+
+	private final List<EmbeddingCall> embeddingCalls = new CopyOnWriteArrayList<>();
+
+	private final AtomicInteger embeddingFailures = new AtomicInteger();
+
+	private volatile boolean embeddingUsageReported = true;
 
 	private OpenAiMockServer() throws IOException {
 		this.server.setDispatcher(new Dispatcher() {
@@ -213,8 +222,117 @@ public final class OpenAiMockServer implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Spring Boot properties for {@code OpenAiEmbeddingAutoConfiguration} pointing at
+	 * this server, with {@link #EMBEDDING_MODEL}.
+	 */
+	public String[] embeddingSpringBootProperties() {
+		return new String[] { "spring.ai.model.embedding=openai", "spring.ai.openai.base-url=" + baseUrl(),
+				"spring.ai.openai.api-key=" + API_KEY, "spring.ai.openai.embedding.model=" + EMBEDDING_MODEL,
+				"spring.ai.openai.max-retries=0" };
+	}
+
+	/**
+	 * The {@code /embeddings} requests received so far, each with the usage this server
+	 * answered it with.
+	 */
+	public List<EmbeddingCall> embeddingCalls() {
+		return List.copyOf(this.embeddingCalls);
+	}
+
+	/**
+	 * Whether {@code /embeddings} answers report their tokens ({@code true} by default);
+	 * {@code false} sends {@code prompt_tokens: 0}, as servers that count nothing do.
+	 */
+	public OpenAiMockServer reportEmbeddingUsage(boolean reported) {
+		this.embeddingUsageReported = reported;
+		return this;
+	}
+
+	/** Answers the next {@code count} {@code /embeddings} requests with a 500 error. */
+	public OpenAiMockServer failEmbeddings(int count) {
+		this.embeddingFailures.addAndGet(count);
+		return this;
+	}
+
+	// The OpenAI embeddings format. Each input's vector is its letter frequencies (26
+	// dimensions): deterministic, and similar texts are near each other, so vector-store
+	// searches find what a test expects. prompt_tokens: one per word and one per input,
+	// on purpose unlike any tokenizer, so that a test can tell reported usage from an
+	// estimate.
+	private MockResponse embeddings(RecordedRequest recorded, String path) {
+		JsonNode body = json.readTree(recorded.getBody().readUtf8());
+		List<String> inputs = new ArrayList<>();
+		JsonNode input = body.path("input");
+		if (input.isArray()) {
+			input.forEach(element -> inputs.add(element.asString()));
+		}
+		else {
+			inputs.add(input.asString());
+		}
+		int index = this.embeddingCalls.size();
+		MockResponse response = new MockResponse().setHeader("x-request-id", "req_mock_embedding_" + index)
+			.setHeader("Content-Type", "application/json");
+		if (this.embeddingFailures.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+			this.embeddingCalls.add(new EmbeddingCall(index, body.path("model").asString(), inputs, 0, true));
+			return response.setResponseCode(500)
+				.setBody(write(new ApiError(500, "server_error", null, "The embedding server had an error").toJson()));
+		}
+		int promptTokens = 0;
+		if (this.embeddingUsageReported) {
+			for (String text : inputs) {
+				promptTokens += 1 + (text.isBlank() ? 0 : text.trim().split("\\s+").length);
+			}
+		}
+		boolean base64 = "base64".equals(body.path("encoding_format").asString(""));
+		ObjectNode root = json.createObjectNode();
+		root.put("object", "list");
+		ArrayNode data = root.putArray("data");
+		for (int i = 0; i < inputs.size(); i++) {
+			ObjectNode item = data.addObject();
+			item.put("object", "embedding");
+			item.put("index", i);
+			float[] vector = letterVector(inputs.get(i));
+			if (base64) {
+				java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(vector.length * 4)
+					.order(java.nio.ByteOrder.LITTLE_ENDIAN);
+				for (float value : vector) {
+					bytes.putFloat(value);
+				}
+				item.put("embedding", java.util.Base64.getEncoder().encodeToString(bytes.array()));
+			}
+			else {
+				ArrayNode values = item.putArray("embedding");
+				for (float value : vector) {
+					values.add(value);
+				}
+			}
+		}
+		String model = body.path("model").asString(EMBEDDING_MODEL);
+		root.put("model", model);
+		ObjectNode usage = root.putObject("usage");
+		usage.put("prompt_tokens", promptTokens);
+		usage.put("total_tokens", promptTokens);
+		this.embeddingCalls.add(new EmbeddingCall(index, model, inputs, promptTokens, false));
+		return response.setBody(write(root));
+	}
+
+	/** Letter frequencies of {@code text}, the vectors this server embeds texts as. */
+	public static float[] letterVector(String text) {
+		float[] vector = new float[26];
+		for (char c : text.toLowerCase(java.util.Locale.ROOT).toCharArray()) {
+			if (c >= 'a' && c <= 'z') {
+				vector[c - 'a']++;
+			}
+		}
+		return vector;
+	}
+
 	private MockResponse dispatch(RecordedRequest recorded) {
 		String path = (recorded.getPath() != null) ? recorded.getPath() : "";
+		if ("POST".equals(recorded.getMethod()) && path.endsWith("/embeddings")) {
+			return embeddings(recorded, path);
+		}
 		if (!"POST".equals(recorded.getMethod()) || !path.endsWith("/chat/completions")) {
 			// Not recorded and no reply taken: a wrong base URL should not shift the
 			// script.
@@ -677,6 +795,15 @@ public final class OpenAiMockServer implements AutoCloseable {
 			return content.asString("");
 		}
 
+	}
+
+	/**
+	 * One {@code /embeddings} request and what it was answered with.
+	 *
+	 * @param promptTokens the {@code usage.prompt_tokens} sent back
+	 * @param failed whether it was answered with an error
+	 */
+	public record EmbeddingCall(int index, String model, List<String> inputs, int promptTokens, boolean failed) {
 	}
 
 }

@@ -17,6 +17,9 @@ import dev.callbacks.event.LlmEndEvent;
 import dev.callbacks.event.LlmErrorEvent;
 import dev.callbacks.event.LlmNewTokenEvent;
 import dev.callbacks.event.RetrieverEndEvent;
+import dev.callbacks.event.EmbeddingEndEvent;
+import dev.callbacks.event.EmbeddingErrorEvent;
+import dev.callbacks.event.EmbeddingStartEvent;
 import dev.callbacks.event.RetrieverErrorEvent;
 import dev.callbacks.event.RetrieverStartEvent;
 import dev.callbacks.event.ToolEndEvent;
@@ -120,6 +123,15 @@ public class RecordingHandler implements CallbackHandler {
 		if (event instanceof RetrieverErrorEvent) {
 			return "retriever_error";
 		}
+		if (event instanceof EmbeddingStartEvent) {
+			return "embedding_start";
+		}
+		if (event instanceof EmbeddingEndEvent) {
+			return "embedding_end";
+		}
+		if (event instanceof EmbeddingErrorEvent) {
+			return "embedding_error";
+		}
 		if (event instanceof CustomEvent custom) {
 			return "custom:" + custom.eventName();
 		}
@@ -192,6 +204,21 @@ public class RecordingHandler implements CallbackHandler {
 
 	@Override
 	public void onRetrieverError(RetrieverErrorEvent event) {
+		record(event);
+	}
+
+	@Override
+	public void onEmbeddingStart(EmbeddingStartEvent event) {
+		record(event);
+	}
+
+	@Override
+	public void onEmbeddingEnd(EmbeddingEndEvent event) {
+		record(event);
+	}
+
+	@Override
+	public void onEmbeddingError(EmbeddingErrorEvent event) {
 		record(event);
 	}
 
