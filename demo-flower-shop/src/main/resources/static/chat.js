@@ -115,15 +115,16 @@
 			document.getElementById('budget-used').style.width = (used * 100).toFixed(1) + '%';
 			panel.dataset.state = (budget.remainingTokens === 0 || exhausted) ? 'exhausted'
 				: (used >= 0.75 ? 'low' : 'ok');
+			document.getElementById('budget-note').hidden = !(exhausted && budget.remainingTokens > 0);
 		});
 	}
 
 	// A reset time for people: the local time, and the day when it is not today.
 	function when(instant) {
 		const date = new Date(instant);
-		const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+		const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 		return (date.toDateString() === new Date().toDateString()) ? time
-			: date.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' }) + ', ' + time;
+			: date.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' }) + ' ' + time;
 	}
 
 	function inAbout(seconds) {
