@@ -1,5 +1,7 @@
 // The chat page: sends a question to /api/chat/stream and shows the answer as it streams in (EventSource), then
-// the request's usage, the shop's totals and the spend by customer from the usage ledger.
+// the request's usage, the shop's totals, the customer's daily budget and the spend by customer from the usage
+// ledger. When the budget has run out, the stream sends a "budget" event instead (the fields of the 429 problem
+// detail that POST /api/chat answers) and the page says when it resets.
 (function () {
 	'use strict';
 
@@ -55,6 +57,7 @@
 				totals.push(mine);
 			}
 			renderSpend(totals);
+			showBudget();
 			if (triesLeft > 0 && (!mine || mine.requests < myCalls)) {
 				setTimeout(function () {
 					showSpend(triesLeft - 1);
@@ -89,6 +92,51 @@
 			});
 		});
 	}
+
+	// The customer's daily budget: limit, spent (from the usage ledger), remaining and when it resets.
+	function showBudget() {
+		fetch('/api/budget?conversationId=' + encodeURIComponent(conversationId)).then(function (response) {
+			return response.ok ? response.json() : null;
+		}).then(function (budget) {
+			const panel = document.getElementById('budget');
+			if (!budget) {
+				panel.dataset.state = 'none';
+				document.getElementById('budget-hint').textContent = 'No daily budget per customer is configured.';
+				return;
+			}
+			document.getElementById('budget-name').textContent = budget.budget;
+			document.getElementById('budget-limit').textContent = String(budget.limitTokens);
+			document.getElementById('budget-spent').textContent = String(budget.spentTokens);
+			document.getElementById('budget-remaining').textContent = String(budget.remainingTokens);
+			const resets = document.getElementById('budget-resets');
+			resets.textContent = when(budget.resetsAt);
+			resets.title = budget.resetsAt;
+			const used = budget.limitTokens > 0 ? Math.min(1, budget.spentTokens / budget.limitTokens) : 1;
+			document.getElementById('budget-used').style.width = (used * 100).toFixed(1) + '%';
+			panel.dataset.state = (budget.remainingTokens === 0 || exhausted) ? 'exhausted'
+				: (used >= 0.75 ? 'low' : 'ok');
+			document.getElementById('budget-note').hidden = !(exhausted && budget.remainingTokens > 0);
+		});
+	}
+
+	// A reset time for people: the local time, and the day when it is not today.
+	function when(instant) {
+		const date = new Date(instant);
+		const time = date.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+		return (date.toDateString() === new Date().toDateString()) ? time
+			: date.toLocaleDateString([], { weekday: 'short', day: 'numeric', month: 'short' }) + ' ' + time;
+	}
+
+	function inAbout(seconds) {
+		if (seconds < 90) {
+			return seconds + ' s';
+		}
+		const minutes = Math.round(seconds / 60);
+		return minutes < 90 ? minutes + ' min' : Math.floor(minutes / 60) + ' h ' + (minutes % 60) + ' min';
+	}
+
+	// Set when the shop refused a question for the budget; the ledger does not know of reservations.
+	let exhausted = false;
 
 	function setStatus(state, text) {
 		status.dataset.state = state;
@@ -131,6 +179,27 @@
 				showSpend(20);
 			}, 200);
 		});
+		events.addEventListener('budget', function (event) {
+			const refused = JSON.parse(event.data);
+			exhausted = true;
+			const resets = refused.resetsAt ? ' It resets at ' + when(refused.resetsAt)
+				+ (refused.retryAfterSeconds !== null ? ' (in ' + inAbout(refused.retryAfterSeconds) + ')' : '') + '.'
+				: '';
+			const sorry = 'You have used up today\'s budget of ' + refused.limitTokens + ' tokens, so the shop '
+				+ (refused.duringStream ? 'had to stop this answer.' : 'cannot answer this question.') + resets
+				+ ' Please come back then.';
+			if (refused.duringStream) {
+				answer.textContent += '\n\n' + sorry;
+			}
+			else {
+				answer.textContent = sorry;
+			}
+			answer.classList.add('refused');
+			finish('refused', 'Refused: over budget (the API answers 429 Too Many Requests, Retry-After: '
+				+ refused.retryAfterSeconds + ').');
+			showBudget();
+			showSpend(5);
+		});
 		events.addEventListener('failure', function (event) {
 			answer.textContent = 'Sorry, something went wrong: ' + JSON.parse(event.data).message;
 			finish('failed', 'The request failed.');
@@ -165,6 +234,7 @@
 	});
 
 	showSpend(0);
+	showBudget();
 
 	fetch('/api/info').then(function (response) {
 		return response.json();

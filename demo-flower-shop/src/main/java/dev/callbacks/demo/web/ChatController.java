@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import dev.callbacks.Callbacks;
 import dev.callbacks.UsageTracker;
+import dev.callbacks.budget.BudgetExceededException;
 import dev.callbacks.demo.usage.TokenCounts;
 import dev.callbacks.demo.usage.UsageTotals;
 import dev.callbacks.event.RunIdentity;
@@ -72,7 +73,8 @@ public class ChatController {
 
 	/**
 	 * One answer: {@code {"message": "…", "conversationId": "…"}} in, the reply and this
-	 * request's usage out.
+	 * request's usage out. When the customer's budget has no room, the library's 429
+	 * problem detail with {@code Retry-After}.
 	 */
 	@PostMapping("/chat")
 	public Mono<ChatReply> chat(@RequestBody ChatRequest request, UsageTracker usage) {
@@ -89,7 +91,8 @@ public class ChatController {
 
 	/**
 	 * The answer streamed as server-sent events: {@code token} events, then a
-	 * {@code usage} event.
+	 * {@code usage} event; a {@code budget} event when the customer's budget has no room
+	 * (at the start or part-way through).
 	 */
 	@GetMapping(path = "/chat/stream", produces = MediaType.TEXT_EVENT_STREAM_VALUE)
 	public Flux<ServerSentEvent<Object>> stream(@RequestParam(required = false) @Nullable String message,
@@ -112,6 +115,12 @@ public class ChatController {
 		Mono<ServerSentEvent<Object>> usageEvent = Mono.fromSupplier(() -> event("usage",
 				new StreamEvents.Usage(id, model.get(), TokenCounts.of(usage), this.totals.snapshot())));
 		return tokens.concatWith(usageEvent).onErrorResume((ex) -> {
+			BudgetExceededException exceeded = budgetExceeded(ex);
+			if (exceeded != null) {
+				// The customer's budget ran out: expected, not a failure of the shop.
+				logger.info("Streamed chat refused: {}", exceeded.detail());
+				return Mono.just(event("budget", StreamEvents.BudgetExceeded.of(exceeded)));
+			}
 			logger.warn("Streamed chat failed", ex);
 			return Mono.just(event("failure", new StreamEvents.Failure(String.valueOf(ex.getMessage()))));
 		});
@@ -131,6 +140,18 @@ public class ChatController {
 			.advisors(this.memory)
 			.advisors((advisors) -> advisors.param(ChatMemory.CONVERSATION_ID, conversationId))
 			.advisors(Callbacks.handlers().metadata(RunIdentity.CONVERSATION, conversationId));
+	}
+
+	private static @Nullable BudgetExceededException budgetExceeded(Throwable error) {
+		// The engine may wrap it (as the library's problem-detail handler knows).
+		Throwable current = error;
+		for (int depth = 0; current != null && depth < 16; depth++) {
+			if (current instanceof BudgetExceededException exceeded) {
+				return exceeded;
+			}
+			current = current.getCause();
+		}
+		return null;
 	}
 
 	private static String checkMessage(@Nullable String message) {

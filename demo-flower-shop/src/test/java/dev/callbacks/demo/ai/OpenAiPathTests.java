@@ -42,7 +42,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 		properties = { "spring.ai.openai.api-key=test", "spring.ai.openai.max-retries=0",
 				"flower-shop.async-handler-delay=0ms", "callbacks.file.path=target/test-output-openai.log",
 				"spring.datasource.url=jdbc:h2:mem:flower-shop-ledger-openai;DB_CLOSE_DELAY=-1" })
-@AutoConfigureWebTestClient
+// The first chat of the context loads the tokenizer (the shop's budget counts each
+// prompt before the round), which on a busy machine takes longer than the default 5 s.
+@AutoConfigureWebTestClient(timeout = "30s")
 class OpenAiPathTests {
 
 	private static final OpenAiProtocolServer server = OpenAiProtocolServer.start();

@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 
 import dev.callbacks.demo.OfflineShopTest;
 import dev.callbacks.demo.support.ExternalProgram;
+import dev.callbacks.demo.web.ChatRequest;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,12 @@ import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.reactive.server.WebTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -63,6 +69,9 @@ class BrowserTests {
 
 	@LocalServerPort
 	private int port;
+
+	@Autowired
+	private WebTestClient client;
 
 	@BeforeAll
 	static void startBrowser() throws IOException {
@@ -140,7 +149,51 @@ class BrowserTests {
 		List<WebElement> mine = driver.findElements(By.cssSelector("#spend tr.mine td"));
 		assertThat(mine.get(0).getText()).isEqualTo("you");
 		assertThat(Long.parseLong(mine.get(2).getText())).isEqualTo(number("request-total"));
+		// The daily budget: what this customer spent, from the same ledger.
+		wait.until((d) -> d.findElement(By.id("budget-spent")).getText().equals(mine.get(2).getText()));
+		assertThat(number("budget-remaining")).isEqualTo(number("budget-limit") - number("budget-spent"));
+		assertThat(driver.findElement(By.id("budget-resets")).getText()).isNotBlank().isNotEqualTo("–");
 		screenshot("chat.png");
+	}
+
+	@Test
+	void chatPageSaysWhenTheBudgetResets() throws IOException {
+		driver.get("http://localhost:" + this.port + "/");
+		WebDriverWait wait = new WebDriverWait(driver, Duration.ofSeconds(30));
+		driver.findElement(By.id("message")).sendKeys("Which flowers suit a wedding?");
+		driver.findElement(By.id("send")).click();
+		wait.until((d) -> "done".equals(d.findElement(By.id("status")).getDomAttribute("data-state")));
+		// The page's customer, from its row in the spend table; its budget used up
+		// through the API.
+		wait.until((d) -> !d.findElements(By.cssSelector("#spend tr.mine")).isEmpty());
+		String customer = driver.findElement(By.cssSelector("#spend tr.mine")).getDomAttribute("data-conversation");
+		int answered = 0;
+		while (chat(customer) == HttpStatus.OK) {
+			assertThat(++answered).as("questions before the budget ran out").isLessThan(30);
+		}
+
+		driver.findElement(By.id("message")).sendKeys("Which flowers suit a birthday?");
+		driver.findElement(By.id("send")).click();
+		wait.until((d) -> "refused".equals(d.findElement(By.id("status")).getDomAttribute("data-state")));
+
+		List<WebElement> answers = driver.findElements(By.cssSelector(".bubble.shop.refused"));
+		assertThat(answers).hasSize(1);
+		assertThat(answers.get(0).getText()).startsWith("You have used up today's budget of 2000 tokens")
+			.contains("It resets at", "Please come back then.");
+		assertThat(driver.findElement(By.id("status")).getText()).contains("429", "Retry-After");
+		wait.until((d) -> "exhausted".equals(d.findElement(By.id("budget")).getDomAttribute("data-state")));
+		screenshot("budget-exhausted.png");
+	}
+
+	private HttpStatusCode chat(String customer) {
+		return this.client.post()
+			.uri("/api/chat")
+			.contentType(MediaType.APPLICATION_JSON)
+			.bodyValue(new ChatRequest("Which flowers suit an anniversary?", customer))
+			.exchange()
+			.expectBody()
+			.returnResult()
+			.getStatus();
 	}
 
 	@Test
