@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.callbacks.CallbackConfig;
 import dev.callbacks.CallbackManager;
+import dev.callbacks.budget.BudgetEnforcer;
 import dev.callbacks.internal.ChainRun;
 import dev.callbacks.internal.Level;
 import dev.callbacks.internal.Run;
@@ -82,6 +83,11 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 	 */
 	public static ChainRunAdvisor of(CallbackManager manager) {
 		Assert.notNull(manager, "manager must not be null");
+		BudgetEnforcer budgets = manager.budgetEnforcer();
+		if (budgets != null && !budgets.isEmpty()) {
+			// Every round will be counted before it is sent: load the tokenizer now.
+			TokenEstimator.warmUp();
+		}
 		return new ChainRunAdvisor(RunFactory.of(manager), null);
 	}
 

@@ -28,6 +28,16 @@ public final class TokenEstimator {
 	private TokenEstimator() {
 	}
 
+	/**
+	 * Loads the default encoding on a background thread, so that the first request that
+	 * needs a count (a round checked against a budget) does not pay for loading it.
+	 */
+	static void warmUp() {
+		Thread loader = new Thread(() -> count("gpt-4o", "warm up"), "callbacks-tokenizer-warm-up");
+		loader.setDaemon(true);
+		loader.start();
+	}
+
 	/** Tokens of {@code text} in the encoding of {@code model}. */
 	public static long count(String model, String text) {
 		return text.isEmpty() ? 0 : encodingFor(model).countTokensOrdinary(text);
