@@ -193,7 +193,7 @@ public final class ConcurrentStreams {
 	 * The zero-latency model, each stream held until {@link #open()}, so that all of a
 	 * round are in flight.
 	 */
-	static final class GatedModel implements ChatModel {
+	static class GatedModel implements ChatModel {
 
 		private final ZeroLatencyChatModel delegate;
 
