@@ -33,10 +33,20 @@ import org.jspecify.annotations.Nullable;
  * @param identity the user, tenant and conversation the run was made for, where known
  * @param tags the run's tags
  * @param metadata the run's metadata, for attribution tags
+ * @param requestedModel the model the request asked for ({@code ""} when it named none)
  */
 public record LlmRunRecord(UUID runId, UUID chainRunId, Instant startedAt, String client, String provider, String model,
 		TokenUsage usage, @Nullable BigDecimal cost, Outcome outcome, boolean streaming, long durationNanos,
-		long timeToFirstTokenNanos, RunIdentity identity, List<String> tags, Map<String, Object> metadata) {
+		long timeToFirstTokenNanos, RunIdentity identity, List<String> tags, Map<String, Object> metadata,
+		String requestedModel) {
+
+	/** A record whose request asked for the model that answered. */
+	public LlmRunRecord(UUID runId, UUID chainRunId, Instant startedAt, String client, String provider, String model,
+			TokenUsage usage, @Nullable BigDecimal cost, Outcome outcome, boolean streaming, long durationNanos,
+			long timeToFirstTokenNanos, RunIdentity identity, List<String> tags, Map<String, Object> metadata) {
+		this(runId, chainRunId, startedAt, client, provider, model, usage, cost, outcome, streaming, durationNanos,
+				timeToFirstTokenNanos, identity, tags, metadata, model);
+	}
 
 	/** The provider name when it is not known. */
 	public static final String UNKNOWN_PROVIDER = "unknown";

@@ -254,7 +254,7 @@ public final class LlmRun extends Run {
 							this.chain.name, this.provider, model, usage, cost, outcome, this.reactive,
 							now - this.startNanos,
 							(this.firstTokenNanos >= 0) ? this.firstTokenNanos - this.modelCalledNanos : -1, identity,
-							this.tags, this.metadata);
+							this.tags, this.metadata, this.requestedModel);
 				});
 	}
 

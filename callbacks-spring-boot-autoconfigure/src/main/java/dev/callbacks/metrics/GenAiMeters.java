@@ -26,6 +26,8 @@ public final class GenAiMeters {
 
 	public static final String ATTR_RESPONSE_MODEL = "gen_ai.response.model";
 
+	public static final String ATTR_REQUEST_MODEL = "gen_ai.request.model";
+
 	public static final String ATTR_TOKEN_TYPE = "gen_ai.token.type";
 
 	public static final String ATTR_ERROR_TYPE = "error.type";

@@ -65,7 +65,9 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 	@Override
 	public void onLlmRun(LlmRunRecord run) {
 		String errorType = run.success() ? null : run.outcome().tagValue();
-		Key key = new Key(providerName(run.provider()), this.modelTags.tag(run.model()), errorType);
+		String requested = run.requestedModel().isEmpty() ? run.model() : run.requestedModel();
+		Key key = new Key(providerName(run.provider()), this.modelTags.tag(requested), this.modelTags.tag(run.model()),
+				errorType);
 		Instruments found = this.instruments.get(key);
 		if (found == null) {
 			found = new Instruments(this.registry, key, this.tokenUsage);
@@ -107,7 +109,7 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 		};
 	}
 
-	private record Key(String provider, String model, @Nullable String errorType) {
+	private record Key(String provider, String requestModel, String model, @Nullable String errorType) {
 	}
 
 	private static final class Instruments {
@@ -122,7 +124,8 @@ public final class OtelGenAiMeterObserver implements CallbackObserver {
 
 		Instruments(MeterRegistry registry, Key key, boolean tokenUsage) {
 			Tags tags = Tags.of(GenAiMeters.ATTR_OPERATION_NAME, GenAiMeters.OPERATION_CHAT,
-					GenAiMeters.ATTR_PROVIDER_NAME, key.provider(), GenAiMeters.ATTR_RESPONSE_MODEL, key.model());
+					GenAiMeters.ATTR_PROVIDER_NAME, key.provider(), GenAiMeters.ATTR_REQUEST_MODEL, key.requestModel(),
+					GenAiMeters.ATTR_RESPONSE_MODEL, key.model());
 			// error.type only on failed rounds, as the conventions say; tokens are not
 			// tagged with it.
 			Tags durationTags = (key.errorType() != null) ? tags.and(GenAiMeters.ATTR_ERROR_TYPE, key.errorType())

@@ -99,8 +99,9 @@ class OpenAiOtelNamingApplicationTests {
 
 		Metric duration = metrics.get(GenAiMeters.OPERATION_DURATION);
 		assertThat(duration.getUnit()).isEqualTo("s");
-		HistogramDataPoint rounds = OtlpReceiver.point(duration, Map.of("gen_ai.operation.name", "chat",
-				"gen_ai.provider.name", "openai", "gen_ai.response.model", OpenAiMockServer.RESPONSE_MODEL));
+		HistogramDataPoint rounds = OtlpReceiver.point(duration,
+				Map.of("gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai", "gen_ai.request.model",
+						OpenAiMockServer.MODEL, "gen_ai.response.model", OpenAiMockServer.RESPONSE_MODEL));
 		assertThat(rounds.getCount()).isEqualTo(2);
 		// Calls only: no first-chunk histogram.
 		assertThat(metrics).doesNotContainKey(GenAiMeters.TIME_TO_FIRST_CHUNK);

@@ -99,7 +99,7 @@ class OpenAiOtlpExportTests {
 		assertThat(tokens.getUnit()).isEqualTo("{token}");
 		assertThat(tokens.hasHistogram()).isTrue();
 		Map<String, String> base = Map.of("gen_ai.operation.name", "chat", "gen_ai.provider.name", "openai",
-				"gen_ai.response.model", MODEL);
+				"gen_ai.request.model", OpenAiMockServer.MODEL, "gen_ai.response.model", MODEL);
 		HistogramDataPoint input = OtlpReceiver.point(tokens, with(base, "gen_ai.token.type", "input"));
 		HistogramDataPoint output = OtlpReceiver.point(tokens, with(base, "gen_ai.token.type", "output"));
 		assertThat(tokens.getHistogram().getDataPointsList()).hasSize(2);
