@@ -134,6 +134,11 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			if (current != null && current.chain().isStartedBy(chain)) {
 				return chain.nextStream(request);
 			}
+			if (!Identities.inReactiveContext(reactorContext)) {
+				// The common case needs no subscription of its own: no extra operator on
+				// the path every chunk takes.
+				return stream(request, chain, current, reactorContext, Identities.of(request));
+			}
 			return Identities.of(request, reactorContext)
 				.flatMapMany((identity) -> stream(request, chain, current, reactorContext, identity));
 		});

@@ -33,6 +33,14 @@ final class Identities {
 	}
 
 	/**
+	 * Whether the user must be looked up in the subscriber's context (a reactive Spring
+	 * Security context is there), which needs a subscription of its own.
+	 */
+	static boolean inReactiveContext(ContextView reactorContext) {
+		return SECURITY_PRESENT && Security.hasReactiveContext(reactorContext);
+	}
+
+	/**
 	 * The identity metadata of a stream: the user is looked up in the subscriber's
 	 * context too, which needs a subscription of its own.
 	 */
