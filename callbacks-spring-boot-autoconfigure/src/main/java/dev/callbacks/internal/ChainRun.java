@@ -116,11 +116,6 @@ public final class ChainRun extends Run {
 		}
 	}
 
-	/** Whether this is the run of a {@code stream()}. */
-	public boolean isStreaming() {
-		return this.reactive;
-	}
-
 	/**
 	 * Whether any handler reads the chain's output text, so the adapter should collect
 	 * it.

@@ -91,38 +91,6 @@ public final class ProviderUsage {
 		return asReported(usage, providerOf(metadata));
 	}
 
-	/**
-	 * The provider that produced {@code response}, as far as its usage tells: one of
-	 * {@link #PROVIDERS} (or the package name of another Spring AI module), else
-	 * {@link #UNKNOWN}.
-	 */
-	public static String provider(@Nullable ChatResponse response) {
-		ChatResponseMetadata metadata = (response != null) ? response.getMetadata() : null;
-		Usage usage = (metadata != null) ? metadata.getUsage() : null;
-		if (metadata == null || usage == null) {
-			return UNKNOWN;
-		}
-		if (GOOGLE_GENAI_PRESENT && GeminiUsage.handles(usage)) {
-			return GeminiUsage.PROVIDER;
-		}
-		Object nativeUsage = usage.getNativeUsage();
-		if (nativeUsage != null) {
-			if (OPENAI_PRESENT && OpenAiUsage.handles(nativeUsage)) {
-				return OpenAiUsage.PROVIDER;
-			}
-			if (ANTHROPIC_PRESENT && AnthropicUsage.handles(nativeUsage)) {
-				return AnthropicUsage.PROVIDER;
-			}
-			if (BedrockConverseUsage.handles(nativeUsage)) {
-				return BedrockConverseUsage.PROVIDER;
-			}
-			if (OpenAiCompatibleUsage.handles(nativeUsage)) {
-				return OpenAiCompatibleUsage.provider(nativeUsage.getClass().getName(), providerOf(metadata));
-			}
-		}
-		return providerOf(metadata);
-	}
-
 	// Spring AI's usage as it stands: prompt and completion as the totals, cache reads
 	// and
 	// writes as parts of the prompt.

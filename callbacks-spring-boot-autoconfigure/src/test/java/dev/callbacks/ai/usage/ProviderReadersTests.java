@@ -173,19 +173,6 @@ class ProviderReadersTests {
 	}
 
 	@Test
-	void theProviderIsKnownByItsUsage() {
-		com.anthropic.models.messages.Usage anthropic = anthropicUsage(29, 0, 0, 0, 14, null);
-		assertThat(ProviderUsage.provider(response(new DefaultUsage(29, 14, 43, anthropic), Map.of())))
-			.isEqualTo("anthropic");
-		assertThat(ProviderUsage.provider(response(new DefaultUsage(26, 12), Map.of("eval-count", 12))))
-			.isEqualTo("ollama");
-		assertThat(ProviderUsage.provider(response(new DefaultUsage(26, 12), Map.of()))).isEqualTo("unknown");
-		assertThat(ProviderUsage.provider(null)).isEqualTo("unknown");
-		assertThat(ProviderUsage.PROVIDERS).contains("openai", "anthropic", "google_genai", "ollama",
-				"bedrock_converse", "deepseek", "mistral_ai", "unknown");
-	}
-
-	@Test
 	void responsesWithoutUsageReportNothingAndOllamaIsRecognisedByItsMetadata() {
 		assertThat(Usages.from(null)).isNull();
 		assertThat(Usages.from(response(new EmptyUsage(), Map.of()))).isNull();
