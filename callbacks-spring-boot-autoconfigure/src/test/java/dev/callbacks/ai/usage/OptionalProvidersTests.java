@@ -35,7 +35,6 @@ class OptionalProvidersTests {
 		Class<?> providerUsage = withoutProviders.loadClass(ProviderUsage.class.getName());
 		assertThat(providerUsage.getClassLoader()).isSameAs(withoutProviders);
 		Method read = providerUsage.getMethod("read", ChatResponse.class, ChatOptions.class);
-		Method provider = providerUsage.getMethod("provider", ChatResponse.class);
 
 		ChatResponse ollama = response(new DefaultUsage(26, 12), Map.of("eval-count", 12));
 		ChatResponse deepSeekShaped = response(
@@ -43,7 +42,6 @@ class OptionalProvidersTests {
 				Map.of());
 
 		assertThat(read.invoke(null, ollama, null)).isEqualTo(TokenUsage.of(26, 12));
-		assertThat(provider.invoke(null, ollama)).isEqualTo("ollama");
 		assertThat(read.invoke(null, deepSeekShaped, null))
 			.isEqualTo(new TokenUsage(1100, 40, 1140, 1024, 0, 0, 0, false));
 	}
