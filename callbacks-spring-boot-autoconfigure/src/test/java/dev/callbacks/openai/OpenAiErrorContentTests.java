@@ -55,7 +55,7 @@ class OpenAiErrorContentTests {
 		Outputs outputs = callAndStreamIntoEveryBuiltInHandler(dir, false, output);
 
 		for (String text : outputs.all()) {
-			assertThat(text).doesNotContain(SECRET).doesNotContain("4111");
+			assertThat(text).doesNotContain(SECRET).doesNotContain("4111 1111");
 		}
 		// What failed is still there: the exception's type and the HTTP status.
 		assertThat(outputs.stdOut()).contains("llm_error error=BadRequestException status=400");
