@@ -80,6 +80,7 @@ public final class UsageTracker implements AutoCloseable {
 
 	private UsageTracker(@Nullable UsageTracker parent) {
 		this.parent = parent;
+		UsageTrackerThreadLocalAccessor.register();
 	}
 
 	/**
@@ -104,6 +105,11 @@ public final class UsageTracker implements AutoCloseable {
 	/** The tracker current on this thread, if any. */
 	public static Optional<UsageTracker> current() {
 		return Optional.ofNullable(CURRENT.get());
+	}
+
+	// For the context-propagation accessor, which runs for every chunk: no Optional.
+	static @Nullable UsageTracker currentOrNull() {
+		return CURRENT.get();
 	}
 
 	static void makeCurrent(@Nullable UsageTracker tracker) {

@@ -1,15 +1,24 @@
 package dev.callbacks;
 
+import io.micrometer.context.ContextRegistry;
 import io.micrometer.context.ThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Lets Micrometer context-propagation carry the open {@link UsageTracker} into Reactor
  * pipelines ({@code contextCapture()}, automatic context propagation) and
- * context-propagating executors. Registered through {@code META-INF/services}; not for
- * direct use.
+ * context-propagating executors. Registered with the global {@link ContextRegistry} when
+ * the first tracker is made, not through {@code META-INF/services}: context-propagation
+ * saves, resets and restores every registered accessor in every Reactor {@code handle()}
+ * and {@code tap()} of every streamed chunk of the application, so an application that
+ * never opens a tracker should not pay for this one. Not for direct use.
  */
 public final class UsageTrackerThreadLocalAccessor implements ThreadLocalAccessor<UsageTracker> {
+
+	/** Registers the accessor once; free after the first call. */
+	static void register() {
+		Registration.done();
+	}
 
 	@Override
 	public Object key() {
@@ -18,7 +27,7 @@ public final class UsageTrackerThreadLocalAccessor implements ThreadLocalAccesso
 
 	@Override
 	public @Nullable UsageTracker getValue() {
-		return UsageTracker.current().orElse(null);
+		return UsageTracker.currentOrNull();
 	}
 
 	@Override
@@ -39,6 +48,22 @@ public final class UsageTrackerThreadLocalAccessor implements ThreadLocalAccesso
 	@Override
 	public void restore() {
 		UsageTracker.makeCurrent(null);
+	}
+
+	// The JVM runs a class's initializer once, thread-safely; afterwards the call is
+	// free.
+	private static final class Registration {
+
+		static {
+			ContextRegistry.getInstance().registerThreadLocalAccessor(new UsageTrackerThreadLocalAccessor());
+		}
+
+		private Registration() {
+		}
+
+		static void done() {
+		}
+
 	}
 
 }

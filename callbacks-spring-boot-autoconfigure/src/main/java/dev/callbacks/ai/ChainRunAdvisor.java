@@ -12,6 +12,7 @@ import dev.callbacks.internal.ChainRun;
 import dev.callbacks.internal.Level;
 import dev.callbacks.internal.Run;
 import dev.callbacks.internal.RunFactory;
+import dev.callbacks.internal.RunThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
 import reactor.util.context.ContextView;
@@ -166,8 +167,13 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		// automatic context propagation is on, but only under the key with a
 		// thread-local accessor, which Reactor restores for every chunk: only when
 		// someone listens.
-		body = body.contextWrite(context -> run.wantsRetrieverRuns()
-				? context.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run) : context.put(STREAM_RUN_KEY, run));
+		if (run.wantsRetrieverRuns()) {
+			RunThreadLocalAccessor.register();
+			body = body.contextWrite(context -> context.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run));
+		}
+		else {
+			body = body.contextWrite(context -> context.put(STREAM_RUN_KEY, run));
+		}
 		return Lifecycles.streaming(run.start(request.prompt().getInstructions()), body,
 				() -> run.end((output != null) ? output.toString() : null), run::error, run::cancel);
 	}

@@ -8,7 +8,7 @@ import org.jspecify.annotations.Nullable;
  * The run the current thread works for, so that code called from inside a run (a tool, a
  * retriever, {@code Callbacks.dispatchCustomEvent}) finds its parent. Propagated across
  * threads and Reactor operators by Micrometer's context-propagation through
- * {@link RunThreadLocalAccessor}.
+ * {@link RunThreadLocalAccessor}, registered when a run is first made current.
  */
 final class RunScope {
 
@@ -38,6 +38,8 @@ final class RunScope {
 	}
 
 	static Run.Scope open(Run run) {
+		// From here on code may capture the run for another thread.
+		RunThreadLocalAccessor.register();
 		Run previous = CURRENT.get();
 		CURRENT.set(run);
 		// Code of the run (a tool on a worker thread) that calls another ChatClient
