@@ -39,8 +39,8 @@ import org.springframework.ai.chat.prompt.Prompt;
  * the trackers still held, and after dropping them; and whether every tracker counted
  * exactly its request's tokens (and the {@code llm.tokens} meter the sum).
  * <p>
- * Run one JVM per configuration (the bare configuration unregisters the starter's
- * ThreadLocalAccessors):
+ * Run one JVM per configuration (the starter registers its context-propagation accessors
+ * once the first tracker is made, for the rest of the JVM's life):
  * {@code java -Xmx4g -cp benchmarks.jar dev.callbacks.benchmarks.ConcurrentStreams config=starter_3h
  * streams=1000,10000 tokens=1000 out=results/concurrent.jsonl}.
  */
@@ -98,14 +98,17 @@ public final class ConcurrentStreams {
 		long[] chunksSeen = new long[1];
 		long start = System.nanoTime();
 		for (int i = 0; i < n; i++) {
-			UsageTracker tracker = UsageTracker.detached(null);
+			// Without the starter there is no tracker: the same context entry, a plain
+			// object, so that the contexts are the same size.
+			UsageTracker tracker = setup.config.starter ? UsageTracker.detached(null) : null;
 			trackers[i] = tracker;
+			Object inContext = (tracker != null) ? tracker : new Object();
 			setup.client.prompt()
 				.user(ChatClientBenchmark.QUESTION)
 				.stream()
 				.content()
 				.count()
-				.contextWrite(context -> context.put(UsageTracker.CONTEXT_KEY, tracker))
+				.contextWrite(context -> context.put(UsageTracker.CONTEXT_KEY, inContext))
 				.subscribe(count -> {
 					synchronized (chunksSeen) {
 						chunksSeen[0] += count;

@@ -7,13 +7,10 @@ import java.util.function.UnaryOperator;
 
 import dev.callbacks.BaseCallbackHandler;
 import dev.callbacks.CallbackManager;
-import dev.callbacks.internal.Run;
-import dev.callbacks.UsageTracker;
 import dev.callbacks.ai.CallbackAdvisors;
 import dev.callbacks.ai.CallbackObservations;
 import dev.callbacks.ai.ModelRoundInterceptor;
 import dev.callbacks.metrics.MicrometerCallbackObserver;
-import io.micrometer.context.ContextRegistry;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -29,9 +26,9 @@ import org.springframework.core.Ordered;
  * it.
  * <ul>
  * <li>{@code bare}: {@code ChatClient.builder(model).build()}, NOOP observation registry,
- * no advisors of ours, and the starter's two context-propagation
- * {@code ThreadLocalAccessor}s unregistered (as in an application without the starter on
- * its class path).</li>
+ * no advisors of ours (the starter registers its context-propagation
+ * {@code ThreadLocalAccessor}s only once a run or tracker needs them, so none is
+ * registered here, as in an application without the starter).</li>
  * <li>{@code bare_2_noop_advisors}: bare plus two advisors that do nothing, at the
  * starter's advisor orders: the floor that Spring AI's advisor chain sets for any design
  * with two advisors.</li>
@@ -118,12 +115,6 @@ enum Config {
 
 		Setup(Config config, int streamTokens, UnaryOperator<ChatModel> decorator) {
 			this.config = config;
-			if (!config.starter && !Boolean.getBoolean("bench.keepAccessors")) {
-				// Without the starter, its ThreadLocalAccessors (registered through
-				// META-INF/services) would not exist.
-				ContextRegistry.getInstance().removeThreadLocalAccessor(Run.CONTEXT_KEY);
-				ContextRegistry.getInstance().removeThreadLocalAccessor(UsageTracker.CONTEXT_KEY);
-			}
 			if (config.springAiObservation) {
 				this.observationRegistry = ObservationRegistry.create();
 				this.observationRegistry.observationConfig()
