@@ -15,6 +15,7 @@ import dev.callbacks.internal.RunFactory;
 import dev.callbacks.internal.RunThreadLocalAccessor;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Flux;
+import reactor.util.context.Context;
 import reactor.util.context.ContextView;
 
 import org.springframework.ai.chat.client.ChatClientRequest;
@@ -154,27 +155,29 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		ChatClientRequest inner = enter(request, run);
 		StringBuilder output = run.wantsOutput() ? new StringBuilder() : null;
 		Flux<ChatClientResponse> body = chain.nextStream(inner);
+		java.util.function.Consumer<ChatClientResponse> seen = null;
 		if (output != null) {
-			body = body.doOnNext(response -> {
+			seen = (response) -> {
 				String text = ChatResponses.textOf(response.chatResponse());
 				if (text != null) {
 					output.append(text);
 				}
-			});
+			};
 		}
 		// The advisors inside find the run in the Reactor context. Code they run (a
 		// vector store searched on a worker thread) finds it on the thread when
 		// automatic context propagation is on, but only under the key with a
 		// thread-local accessor, which Reactor restores for every chunk: only when
 		// someone listens.
+		java.util.function.Function<Context, Context> context;
 		if (run.wantsRetrieverRuns()) {
 			RunThreadLocalAccessor.register();
-			body = body.contextWrite(context -> context.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run));
+			context = (outer) -> outer.put(STREAM_RUN_KEY, run).put(Run.CONTEXT_KEY, run);
 		}
 		else {
-			body = body.contextWrite(context -> context.put(STREAM_RUN_KEY, run));
+			context = (outer) -> outer.put(STREAM_RUN_KEY, run);
 		}
-		return Lifecycles.streaming(run.start(request.prompt().getInstructions()), body,
+		return Lifecycles.streaming(run.start(request.prompt().getInstructions()), body, seen, context,
 				() -> run.end((output != null) ? output.toString() : null), run::error, run::cancel);
 	}
 

@@ -1,12 +1,15 @@
 package dev.callbacks.ai;
 
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
 import dev.callbacks.internal.Dispatcher;
 import dev.callbacks.internal.Run;
 import reactor.core.publisher.Flux;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
 /**
  * The life of a run around the work it observes, written once for each shape of work:
@@ -42,20 +45,24 @@ final class Lifecycles {
 	 * Wraps a run around a {@link Flux}: the start is awaited before the body is
 	 * subscribed, the end before the flux completes, the error before it errors; a cancel
 	 * ends the run without waiting (there is nobody left to wait for).
+	 * @param seen called with each element of the body, if given
+	 * @param context what the run adds to the body's context, if anything
 	 */
-	static <T> Flux<T> streaming(Mono<Void> start, Flux<T> body, Supplier<Mono<Void>> end,
+	static <T> Flux<T> streaming(Mono<Void> start, Flux<T> body, @Nullable Consumer<? super T> seen,
+			@Nullable Function<Context, Context> context, Supplier<Mono<Void>> end,
 			Function<Throwable, Mono<Void>> error, Runnable cancel) {
-		Flux<T> started = (start == Mono.<Void>empty()) ? body : start.thenMany(body);
-		return started.concatWith(Mono.defer(end).then(Mono.empty()))
-			.onErrorResume(ex -> Mono.defer(() -> error.apply(ex)).onErrorResume(handlerError -> {
-				// A raising handler failed on the error event: keep the call's own error,
-				// note the handler's.
-				if (handlerError != ex) {
-					ex.addSuppressed(handlerError);
-				}
-				return Mono.empty();
-			}).then(Mono.error(ex)))
-			.doOnCancel(cancel);
+		if (start == Mono.<Void>empty()) {
+			return RunStream.of(body, seen, context, end, error, cancel);
+		}
+		// Async start handlers: the body, seen and in its context, once they are done.
+		Flux<T> inner = body;
+		if (seen != null) {
+			inner = inner.doOnNext(seen);
+		}
+		if (context != null) {
+			inner = inner.contextWrite(context);
+		}
+		return RunStream.of(start.thenMany(inner), null, null, end, error, cancel);
 	}
 
 }

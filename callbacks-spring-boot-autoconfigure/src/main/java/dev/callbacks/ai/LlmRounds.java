@@ -89,6 +89,7 @@ final class LlmRounds {
 			run.modelCalled();
 			return body.get();
 		});
+		java.util.function.Consumer<T> seen = null;
 		if (run.awaitsTokens()) {
 			// Async token handlers: the next chunk waits for them, which keeps tokens in
 			// order per handler.
@@ -98,10 +99,10 @@ final class LlmRounds {
 			});
 		}
 		else {
-			chunks = chunks.doOnNext(element -> round.onChunk(chunk.apply(element)));
+			seen = (element) -> round.onChunk(chunk.apply(element));
 		}
-		chunks = chunks.contextWrite(context -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run));
-		return Lifecycles.streaming(run.start(), chunks, round::end, run::error, run::cancel);
+		return Lifecycles.streaming(run.start(), chunks, seen,
+				(context) -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run), round::end, run::error, run::cancel);
 	}
 
 	// A streamed round with budgets: admitted before the provider is called, checked as
@@ -125,8 +126,8 @@ final class LlmRounds {
 			}
 			return (pending != null) ? pending.thenReturn(element) : Mono.just(element);
 		});
-		chunks = chunks.contextWrite(context -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run));
-		return Lifecycles.streaming(run.start(), chunks,
+		return Lifecycles.streaming(run.start(), chunks, null,
+				(context) -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run),
 				() -> round.end().then(Mono.defer(() -> settle(admission[0], round))),
 				(error) -> run.error(error).then(Mono.defer(() -> settle(admission[0], round))), () -> {
 					run.cancel();
