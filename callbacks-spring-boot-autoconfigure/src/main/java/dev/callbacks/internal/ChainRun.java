@@ -125,11 +125,12 @@ public final class ChainRun extends Run {
 	}
 
 	/**
-	 * Whether nothing listens to this chain at all (no handler, tracker or observer): the
-	 * adapter steps aside.
+	 * Whether nothing listens to this chain at all (no handler, tracker or observer) and
+	 * no budget applies to it: the adapter steps aside.
 	 */
 	public boolean isInert() {
-		return this.handlers.isEmpty() && this.trackers == null && !this.accounting.hasObservers();
+		return this.handlers.isEmpty() && this.trackers == null && !this.accounting.hasObservers()
+				&& budgetEnforcer() == null;
 	}
 
 	/**

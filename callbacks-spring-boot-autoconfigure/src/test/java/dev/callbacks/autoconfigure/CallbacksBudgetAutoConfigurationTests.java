@@ -90,6 +90,32 @@ class CallbacksBudgetAutoConfigurationTests {
 	}
 
 	@Test
+	void configuredBudgetsHoldWithoutHandlersOrMeters() {
+		// No handler, no MeterRegistry, no tracker: the callbacks would step aside, but
+		// not from a budget.
+		this.contextRunner
+			.withConfiguration(AutoConfigurations.of(
+					org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration.class,
+					org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration.class))
+			.withBean(dev.callbacks.test.ScriptedChatModel.class,
+					() -> new dev.callbacks.test.ScriptedChatModel().respondWith(
+							(prompt) -> dev.callbacks.test.ScriptedChatModel.Reply.text("Roses.").usage(40, 20)))
+			.withPropertyValues("callbacks.budgets.global.scope=global", "callbacks.budgets.global.period=day",
+					"callbacks.budgets.global.limit-tokens=100",
+					"callbacks.budgets.global.default-max-output-tokens=20")
+			.run((context) -> {
+				org.springframework.ai.chat.client.ChatClient client = context
+					.getBean(org.springframework.ai.chat.client.ChatClient.Builder.class)
+					.build();
+				client.prompt("Roses?").call().content();
+				client.prompt("Roses?").call().content();
+				assertThatExceptionOfType(BudgetExceededException.class)
+					.isThrownBy(() -> client.prompt("Roses?").call().content());
+				assertThat(context.getBean(dev.callbacks.test.ScriptedChatModel.class).prompts()).hasSize(2);
+			});
+	}
+
+	@Test
 	void periodsRollOverByTheApplicationsClock() {
 		MutableClock clock = MutableClock.at("2026-03-10T23:59:00Z");
 		this.contextRunner.withBean(MutableClock.class, () -> clock)
