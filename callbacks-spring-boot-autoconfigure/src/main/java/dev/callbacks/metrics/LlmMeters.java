@@ -124,6 +124,12 @@ public final class LlmMeters {
 	/** A round refused before it reached the provider (over budget). */
 	public static final String OUTCOME_REJECTED = "rejected";
 
+	/**
+	 * A streamed round whose subscriber cancelled it (the user went away): not an error
+	 * of the model or the application.
+	 */
+	public static final String OUTCOME_CANCELLED = "cancelled";
+
 	/** The attribution tag's value for a value outside the configured set. */
 	public static final String OTHER = "other";
 

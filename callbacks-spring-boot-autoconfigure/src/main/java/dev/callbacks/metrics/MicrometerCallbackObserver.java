@@ -127,7 +127,10 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 			round.outputTokens.increment(usage.completionTokens());
 		}
 		if (run.outcome() == LlmRunRecord.Outcome.REJECTED) {
-			round.rejected().increment();
+			round.rejected.get().increment();
+		}
+		else if (run.outcome() == LlmRunRecord.Outcome.CANCELLED) {
+			round.cancelled.get().increment();
 		}
 		else {
 			(run.success() ? round.success : round.error).increment();
@@ -276,31 +279,45 @@ public final class MicrometerCallbackObserver implements CallbackObserver {
 
 		final Timer timeToFirstToken;
 
-		private final MeterRegistry registry;
+		// Registered on first use: most applications have no budgets, and only streams
+		// are cancelled.
+		final OnFirstUse rejected;
 
-		private final Tags tags;
-
-		// Registered on first use: most applications have no budgets.
-		private volatile @Nullable Counter rejected;
+		final OnFirstUse cancelled;
 
 		RoundMeters(MeterRegistry registry, Tags tags) {
-			this.registry = registry;
-			this.tags = tags;
 			this.inputTokens = RunMeters.tokens(registry, tags, LlmMeters.TYPE_INPUT);
 			this.outputTokens = RunMeters.tokens(registry, tags, LlmMeters.TYPE_OUTPUT);
 			this.success = RunMeters.requests(registry, tags, LlmMeters.OUTCOME_SUCCESS);
 			this.error = RunMeters.requests(registry, tags, LlmMeters.OUTCOME_ERROR);
+			this.rejected = new OnFirstUse(() -> RunMeters.requests(registry, tags, LlmMeters.OUTCOME_REJECTED));
+			this.cancelled = new OnFirstUse(() -> RunMeters.requests(registry, tags, LlmMeters.OUTCOME_CANCELLED));
 			this.timeToFirstToken = Timer.builder(LlmMeters.TIME_TO_FIRST_TOKEN)
 				.description("Time from the start of a streamed LLM round trip to its first token")
 				.tags(tags)
 				.register(registry);
 		}
 
-		Counter rejected() {
-			Counter counter = this.rejected;
+	}
+
+	// A counter registered when first counted, so that a series exists only once it
+	// has something to say. Registering twice returns the same counter: a race loses
+	// nothing.
+	private static final class OnFirstUse {
+
+		private final java.util.function.Supplier<Counter> registration;
+
+		private volatile @Nullable Counter counter;
+
+		OnFirstUse(java.util.function.Supplier<Counter> registration) {
+			this.registration = registration;
+		}
+
+		Counter get() {
+			Counter counter = this.counter;
 			if (counter == null) {
-				counter = RunMeters.requests(this.registry, this.tags, LlmMeters.OUTCOME_REJECTED);
-				this.rejected = counter;
+				counter = this.registration.get();
+				this.counter = counter;
 			}
 			return counter;
 		}
