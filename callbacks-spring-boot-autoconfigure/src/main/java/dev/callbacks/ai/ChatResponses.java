@@ -177,8 +177,30 @@ final class ChatResponses {
 			return this.run.end(response, usage, model, (this.toolCalls != null) ? this.toolCalls.size() : 0);
 		}
 
+		/**
+		 * Ends the round because its subscriber cancelled. Providers bill what they
+		 * generated until the request was dropped, and the usage report comes last, so a
+		 * round cancelled without one counts an estimate (flagged as such): the prompt,
+		 * and the tokens streamed so far.
+		 * @param budgeted whether budgets settle to the round's usage
+		 */
+		void cancel(boolean budgeted) {
+			if (this.reported == null && this.run.modelWasCalled() && (budgeted || this.run.needsUsage())) {
+				String model = (this.lastMetadata != null && !this.lastMetadata.getModel().isEmpty())
+						? this.lastMetadata.getModel() : null;
+				TokenUsage estimate = estimate(model, (this.text != null) ? this.text.toString() : "", true);
+				this.endedWith = estimate;
+				this.run.report(null, estimate);
+			}
+			this.run.cancel();
+		}
+
 		private TokenUsage estimate(@Nullable String model, String completion) {
-			if (!this.run.needsUsage()) {
+			return estimate(model, completion, false);
+		}
+
+		private TokenUsage estimate(@Nullable String model, String completion, boolean always) {
+			if (!always && !this.run.needsUsage()) {
 				return TokenUsage.ZERO;
 			}
 			String encoding = (model != null) ? model : this.run.name();

@@ -102,7 +102,8 @@ final class LlmRounds {
 			seen = (element) -> round.onChunk(chunk.apply(element));
 		}
 		return Lifecycles.streaming(run.start(), chunks, seen,
-				(context) -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run), round::end, run::error, run::cancel);
+				(context) -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run), round::end, run::error,
+				() -> round.cancel(false));
 	}
 
 	// A streamed round with budgets: admitted before the provider is called, checked as
@@ -130,7 +131,7 @@ final class LlmRounds {
 				(context) -> context.put(ChainRunAdvisor.STREAM_RUN_KEY, run),
 				() -> round.end().then(Mono.defer(() -> settle(admission[0], round))),
 				(error) -> run.error(error).then(Mono.defer(() -> settle(admission[0], round))), () -> {
-					run.cancel();
+					round.cancel(true);
 					settle(admission[0], round).subscribe(null, (ex) -> {
 					});
 				});

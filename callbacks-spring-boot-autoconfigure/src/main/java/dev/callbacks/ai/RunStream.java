@@ -224,21 +224,22 @@ final class RunStream<T> extends Flux<T> {
 		public void cancel() {
 			int state = this.state;
 			if ((state == ACTIVE || state == ENDING) && STATE.compareAndSet(this, state, CANCELLED)) {
+				// Upstream first: the runs inside (a chain's model rounds) end before
+				// this
+				// one, as they would have completed before it.
+				Subscription upstream = this.upstream;
+				if (upstream != null) {
+					upstream.cancel();
+				}
+				Disposable running = this.handlers;
+				if (running != null) {
+					running.dispose();
+				}
 				try {
 					this.parent.cancel.run();
 				}
 				catch (Throwable ex) {
 					Operators.onErrorDropped(ex, this.context);
-				}
-				finally {
-					Disposable running = this.handlers;
-					if (running != null) {
-						running.dispose();
-					}
-					Subscription upstream = this.upstream;
-					if (upstream != null) {
-						upstream.cancel();
-					}
 				}
 			}
 		}

@@ -135,6 +135,11 @@ public final class LlmRun extends Run {
 		return this.chain.needsUsage();
 	}
 
+	/** Whether the model was called (the round was not refused or cancelled before). */
+	public boolean modelWasCalled() {
+		return this.modelWasCalled;
+	}
+
 	/** How many tokens (non-empty text chunks) the stream delivered so far. */
 	public int tokenCount() {
 		return this.tokenIndex;

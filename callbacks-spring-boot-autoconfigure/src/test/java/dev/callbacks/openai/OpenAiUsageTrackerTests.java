@@ -334,9 +334,13 @@ class OpenAiUsageTrackerTests {
 		assertThat(handler.events(LlmEndEvent.class)).isEmpty();
 		assertThat(usage.failedRequests()).isOne();
 		assertThat(usage.successfulRequests()).isZero();
-		// The usage chunk never came: nothing was reported, and a cancelled round is not
-		// estimated.
-		assertThat(usage.totalTokens()).isZero();
+		// The usage chunk never came: the provider bills what it generated, so the round
+		// counts an estimate, flagged as one: the prompt, and the tokens streamed to the
+		// round before the cancel (at least the two taken, at most the eight sent).
+		assertThat(usage.promptTokens()).isPositive();
+		assertThat(usage.completionTokens()).isBetween(2L, 8L);
+		assertThat(usage.byModel()).hasSize(1)
+			.allSatisfy((model, modelUsage) -> assertThat(modelUsage.estimated()).isTrue());
 	}
 
 	// A distinct usage per prompt "q<i>", so that a request counted twice, lost or
