@@ -21,9 +21,9 @@ import reactor.util.context.Context;
  * completes, the error handlers before it fails, the cancel handler when the subscriber
  * cancels. The same as {@code doOnNext(seen).contextWrite(context)
  * .concatWith(end).onErrorResume(error handlers, then the error).doOnCancel(cancel)},
- * with one hop per chunk instead of five: Spring AI's stream path already hands every
- * chunk through dozens of operators, and a chain run and each of its rounds each add
- * this.
+ * except that a cancel reaches the source before the cancel hook runs; with one hop per
+ * chunk instead of five: Spring AI's stream path already hands every chunk through dozens
+ * of operators, and a chain run and each of its rounds each add this.
  *
  * @param <T> the element type
  */
@@ -60,7 +60,8 @@ final class RunStream<T> extends Flux<T> {
 	 * stream as the source's own failure would
 	 * @param error the error handlers, awaited before the error is passed on; their own
 	 * failure is added to it as suppressed
-	 * @param cancel called when the subscriber cancels before the stream terminated
+	 * @param cancel called when the subscriber cancels before the stream terminated, once
+	 * the source is cancelled (so that runs inside it end first)
 	 */
 	static <T> Flux<T> of(Flux<T> source, @Nullable Consumer<? super T> seen,
 			@Nullable Function<Context, Context> context, Supplier<Mono<Void>> end,
