@@ -73,14 +73,7 @@ public final class Accounting {
 		}
 		if (observed) {
 			LlmRunRecord built = record.create(cost);
-			for (CallbackObserver observer : this.observers) {
-				try {
-					observer.onLlmRun(built);
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Error in callback observer {}: {}", observer.getClass().getName(), ex.toString(), ex);
-				}
-			}
+			Observers.tell(this.observers, logger, (observer) -> observer.onLlmRun(built));
 		}
 	}
 
@@ -102,27 +95,13 @@ public final class Accounting {
 		}
 		if (observed) {
 			EmbeddingRunRecord built = record.apply(cost);
-			for (CallbackObserver observer : this.observers) {
-				try {
-					observer.onEmbeddingRun(built);
-				}
-				catch (RuntimeException ex) {
-					logger.warn("Error in callback observer {}: {}", observer.getClass().getName(), ex.toString(), ex);
-				}
-			}
+			Observers.tell(this.observers, logger, (observer) -> observer.onEmbeddingRun(built));
 		}
 	}
 
 	/** Tells the observers of an ended tool run. */
 	void toolEnded(ToolRunRecord record) {
-		for (CallbackObserver observer : this.observers) {
-			try {
-				observer.onToolRun(record);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Error in callback observer {}: {}", observer.getClass().getName(), ex.toString(), ex);
-			}
-		}
+		Observers.tell(this.observers, logger, (observer) -> observer.onToolRun(record));
 	}
 
 	/**

@@ -193,14 +193,8 @@ public final class Dispatcher {
 	 */
 	private @Nullable RuntimeException failed(HandlerEntry entry, EventKind kind, Throwable error) {
 		logger.warn("Error in {}.{} callback: {}", entry.name(), kind.methodName, error.toString(), error);
-		for (CallbackObserver observer : this.observers) {
-			try {
-				observer.onHandlerError(entry.name(), kind.methodName, error);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("Error in callback observer {}: {}", observer.getClass().getName(), ex.toString(), ex);
-			}
-		}
+		Observers.tell(this.observers, logger,
+				(observer) -> observer.onHandlerError(entry.name(), kind.methodName, error));
 		if (!entry.raiseError) {
 			return null;
 		}
