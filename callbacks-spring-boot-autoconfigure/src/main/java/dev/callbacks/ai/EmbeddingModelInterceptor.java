@@ -83,7 +83,8 @@ public final class EmbeddingModelInterceptor implements MethodInterceptor {
 			if (!(arguments[0] instanceof EmbeddingRequest request)) {
 				return invocation.proceed();
 			}
-			return EmbeddingCalls.call(this.runs, target, request, () -> (EmbeddingResponse) proceed(invocation));
+			return EmbeddingCalls.call(this.runs, target, request,
+					() -> (EmbeddingResponse) Invocations.proceed(invocation));
 		}
 		MethodHandle inherited = inheritedDefault(AopUtils.getTargetClass(target), method);
 		if (inherited != null && invocation instanceof ProxyMethodInvocation proxied) {
@@ -97,7 +98,7 @@ public final class EmbeddingModelInterceptor implements MethodInterceptor {
 			return invocation.proceed();
 		}
 		return EmbeddingCalls.estimated(this.runs, target, () -> inputsOf(target, arguments[0]),
-				() -> proceed(invocation), EmbeddingModelInterceptor::vectors);
+				() -> Invocations.proceed(invocation), EmbeddingModelInterceptor::vectors);
 	}
 
 	// The interface's default body of method, when the model's class does not override
@@ -180,20 +181,6 @@ public final class EmbeddingModelInterceptor implements MethodInterceptor {
 			return response.getResults().size();
 		}
 		return 0;
-	}
-
-	// The model's own checked exceptions pass through unchanged; MethodInvocation only
-	// declares Throwable.
-	private static @Nullable Object proceed(MethodInvocation invocation) {
-		try {
-			return invocation.proceed();
-		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new java.lang.reflect.UndeclaredThrowableException(ex);
-		}
 	}
 
 }

@@ -68,7 +68,7 @@ public final class ModelRoundInterceptor implements MethodInterceptor {
 			if (chain == null) {
 				return invocation.proceed();
 			}
-			return LlmRounds.call(chain, prompt, model, model, () -> (ChatResponse) proceed(invocation),
+			return LlmRounds.call(chain, prompt, model, model, () -> (ChatResponse) Invocations.proceed(invocation),
 					(response) -> response);
 		}
 		return Flux.deferContextual(reactorContext -> {
@@ -94,22 +94,8 @@ public final class ModelRoundInterceptor implements MethodInterceptor {
 
 	@SuppressWarnings("unchecked")
 	private static Flux<ChatResponse> streamOf(MethodInvocation invocation) {
-		return (Flux<ChatResponse>) java.util.Objects.requireNonNull(proceed(invocation),
+		return (Flux<ChatResponse>) java.util.Objects.requireNonNull(Invocations.proceed(invocation),
 				"stream(Prompt) returned null");
-	}
-
-	// The model's own checked exceptions pass through unchanged; MethodInvocation only
-	// declares Throwable.
-	private static @Nullable Object proceed(MethodInvocation invocation) {
-		try {
-			return invocation.proceed();
-		}
-		catch (RuntimeException | Error ex) {
-			throw ex;
-		}
-		catch (Throwable ex) {
-			throw new java.lang.reflect.UndeclaredThrowableException(ex);
-		}
 	}
 
 }
