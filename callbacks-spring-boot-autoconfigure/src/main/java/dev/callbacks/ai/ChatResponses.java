@@ -167,10 +167,9 @@ final class ChatResponses {
 
 		/** Ends the round with the aggregated response and the last reported usage. */
 		reactor.core.publisher.Mono<Void> end() {
-			String model = (this.lastMetadata != null && !this.lastMetadata.getModel().isEmpty())
-					? this.lastMetadata.getModel() : null;
+			String model = reportedModel();
 			String completion = (this.text != null) ? this.text.toString() : "";
-			TokenUsage usage = (this.reported != null) ? this.reported : estimate(model, completion);
+			TokenUsage usage = (this.reported != null) ? this.reported : estimate(model, completion, false);
 			this.endedWith = usage;
 			ChatResponse response = this.run.wantsResponse() ? aggregate(model, completion, usage)
 					: new ChatResponse(List.of());
@@ -186,19 +185,20 @@ final class ChatResponses {
 		 */
 		void cancel(boolean budgeted) {
 			if (this.reported == null && this.run.modelWasCalled() && (budgeted || this.run.needsUsage())) {
-				String model = (this.lastMetadata != null && !this.lastMetadata.getModel().isEmpty())
-						? this.lastMetadata.getModel() : null;
-				TokenUsage estimate = estimate(model, (this.text != null) ? this.text.toString() : "", true);
+				TokenUsage estimate = estimate(reportedModel(), (this.text != null) ? this.text.toString() : "", true);
 				this.endedWith = estimate;
 				this.run.report(null, estimate);
 			}
 			this.run.cancel();
 		}
 
-		private TokenUsage estimate(@Nullable String model, String completion) {
-			return estimate(model, completion, false);
+		// The model the stream named, if it named one.
+		private @Nullable String reportedModel() {
+			return (this.lastMetadata != null && !this.lastMetadata.getModel().isEmpty()) ? this.lastMetadata.getModel()
+					: null;
 		}
 
+		// An estimate of the round's usage; ZERO when nothing needs it, unless always.
 		private TokenUsage estimate(@Nullable String model, String completion, boolean always) {
 			if (!always && !this.run.needsUsage()) {
 				return TokenUsage.ZERO;
