@@ -4,25 +4,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
@@ -69,25 +65,23 @@ public final class MariaDbServer implements AutoCloseable {
 		Path installDb = findExecutable("mariadb-install-db", "mysql_install_db");
 		if (server == null || installDb == null) {
 			String message = "MariaDB binaries (mariadbd, mariadb-install-db) not found; install them with: " + INSTALL;
-			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-				Assertions.fail(message);
-			}
-			Assumptions.abort(message);
+			LocalServers.missing(message);
 		}
 		boolean root = "root".equals(System.getProperty("user.name"));
 		try {
 			Path directory = Files.createTempDirectory("ledger-mariadb-");
 			Path data = directory.resolve("data");
 			if (root) {
-				exec(List.of("chown", "mysql:mysql", directory.toString()));
+				LocalServers.exec(List.of("chown", "mysql:mysql", directory.toString()),
+						Duration.ofSeconds(TIMEOUT_SECONDS));
 			}
 			List<String> install = new ArrayList<>(List.of(installDb.toString(), "--no-defaults", "--datadir=" + data,
 					"--auth-root-authentication-method=normal", "--skip-test-db"));
 			if (root) {
 				install.add("--user=mysql");
 			}
-			exec(install);
-			int port = freePort();
+			LocalServers.exec(install, Duration.ofSeconds(TIMEOUT_SECONDS));
+			int port = LocalServers.freePort();
 			List<String> command = new ArrayList<>(List.of(server.toString(), "--no-defaults", "--datadir=" + data,
 					"--port=" + port, "--bind-address=127.0.0.1", "--socket=" + directory.resolve("mariadb.sock"),
 					"--pid-file=" + directory.resolve("mariadb.pid"), "--log-error=" + directory.resolve("error.log"),
@@ -134,7 +128,7 @@ public final class MariaDbServer implements AutoCloseable {
 		}
 		finally {
 			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
-			delete(this.directory);
+			LocalServers.delete(this.directory);
 		}
 	}
 
@@ -194,37 +188,6 @@ public final class MariaDbServer implements AutoCloseable {
 		}
 	}
 
-	private static void exec(List<String> command) {
-		Path output = null;
-		try {
-			// Output to a file: a pipe that nobody reads could block the process.
-			output = Files.createTempFile("mariadb-command-", ".log");
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(output.toFile())
-				.start();
-			if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				throw new IllegalStateException("Timed out: " + String.join(" ", command));
-			}
-			if (process.exitValue() != 0) {
-				throw new IllegalStateException("Failed (" + process.exitValue() + "): " + String.join(" ", command)
-						+ "\n" + Files.readString(output, StandardCharsets.UTF_8));
-			}
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-		finally {
-			if (output != null) {
-				output.toFile().delete();
-			}
-		}
-	}
-
 	private static @Nullable Path findExecutable(String... names) {
 		List<String> directories = new ArrayList<>(List.of("/usr/sbin", "/usr/bin"));
 		String path = System.getenv("PATH");
@@ -240,21 +203,6 @@ public final class MariaDbServer implements AutoCloseable {
 			}
 		}
 		return null;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static void delete(Path directory) {
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			// A temporary directory: nothing to do.
-		}
 	}
 
 }

@@ -2,22 +2,17 @@ package dev.callbacks.test;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import javax.sql.DataSource;
 
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.Assertions;
-import org.junit.jupiter.api.Assumptions;
 
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
@@ -72,18 +67,16 @@ public final class PostgresServer implements AutoCloseable {
 		Path bin = findBinaries();
 		if (bin == null) {
 			String message = "PostgreSQL binaries (initdb, pg_ctl) not found; install them with: " + INSTALL;
-			if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-				Assertions.fail(message);
-			}
-			Assumptions.abort(message);
+			LocalServers.missing(message);
 		}
 		boolean root = "root".equals(System.getProperty("user.name"));
 		try {
 			Path directory = Files.createTempDirectory("ledger-postgres-");
 			if (root) {
-				exec(List.of("chown", "postgres:postgres", directory.toString()));
+				LocalServers.exec(List.of("chown", "postgres:postgres", directory.toString()),
+						Duration.ofSeconds(COMMAND_TIMEOUT_SECONDS + 10));
 			}
-			PostgresServer server = new PostgresServer(bin, directory, freePort(), root);
+			PostgresServer server = new PostgresServer(bin, directory, LocalServers.freePort(), root);
 			Runtime.getRuntime().addShutdownHook(server.shutdownHook);
 			server.initdb();
 			server.startServer();
@@ -133,7 +126,7 @@ public final class PostgresServer implements AutoCloseable {
 		}
 		finally {
 			Runtime.getRuntime().removeShutdownHook(this.shutdownHook);
-			delete(this.directory);
+			LocalServers.delete(this.directory);
 		}
 	}
 
@@ -152,40 +145,7 @@ public final class PostgresServer implements AutoCloseable {
 			full.addAll(List.of("runuser", "-u", "postgres", "--"));
 		}
 		full.addAll(command);
-		exec(full);
-	}
-
-	private static String exec(List<String> command) {
-		Path output = null;
-		try {
-			// Output to a file: a pipe that nobody reads could block the process.
-			output = Files.createTempFile("postgres-command-", ".log");
-			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(output.toFile())
-				.start();
-			if (!process.waitFor(COMMAND_TIMEOUT_SECONDS + 10, TimeUnit.SECONDS)) {
-				process.destroyForcibly();
-				throw new IllegalStateException("Timed out: " + String.join(" ", command));
-			}
-			String text = Files.readString(output, StandardCharsets.UTF_8);
-			if (process.exitValue() != 0) {
-				throw new IllegalStateException(
-						"Failed (" + process.exitValue() + "): " + String.join(" ", command) + "\n" + text);
-			}
-			return text;
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
-		}
-		finally {
-			if (output != null) {
-				output.toFile().delete();
-			}
-		}
+		LocalServers.exec(full, Duration.ofSeconds(COMMAND_TIMEOUT_SECONDS + 10));
 	}
 
 	private static @Nullable Path findBinaries() {
@@ -223,21 +183,6 @@ public final class PostgresServer implements AutoCloseable {
 		}
 		catch (NumberFormatException ex) {
 			return 0;
-		}
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
-	}
-
-	private static void delete(Path directory) {
-		try (Stream<Path> paths = Files.walk(directory)) {
-			paths.sorted(Comparator.reverseOrder()).forEach((path) -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			// Best effort: a temporary directory.
 		}
 	}
 

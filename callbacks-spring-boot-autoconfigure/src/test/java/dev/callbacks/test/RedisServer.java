@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -53,7 +52,8 @@ public final class RedisServer implements AutoCloseable {
 			}
 			Assumptions.abort("redis-server not found; install it with: " + INSTALL);
 		}
-		RedisServer server = new RedisServer(binary, freePort(), Files.createTempDirectory("budget-redis"));
+		RedisServer server = new RedisServer(binary, LocalServers.freePort(),
+				Files.createTempDirectory("budget-redis"));
 		server.start();
 		return server;
 	}
@@ -144,12 +144,6 @@ public final class RedisServer implements AutoCloseable {
 			}
 		}
 		return null;
-	}
-
-	private static int freePort() throws IOException {
-		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-			return socket.getLocalPort();
-		}
 	}
 
 }
