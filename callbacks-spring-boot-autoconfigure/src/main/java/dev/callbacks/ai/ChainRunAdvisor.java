@@ -120,10 +120,11 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		if (current != null && current.chain().isStartedBy(chain)) {
 			return chain.nextCall(request);
 		}
-		ChainRun run = newChainRun(chain.getCallAdvisors(), current, null, false, chain, Identities.of(request));
-		if (run.isInert()) {
+		SetUp setUp = SetUp.of(chain.getCallAdvisors());
+		if (setUp.runs.isInert(setUp.levels, null)) {
 			return chain.nextCall(request);
 		}
+		ChainRun run = setUp.runs.newChainRun(setUp.levels, current, null, false, chain, Identities.of(request));
 		ChatClientRequest inner = enter(request, run);
 		return Lifecycles.blocking(run, run.start(request.prompt().getInstructions()), () -> chain.nextCall(inner),
 				(response) -> run.end(run.wantsOutput() ? ChatResponses.textOf(response.chatResponse()) : null));
@@ -136,19 +137,25 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 			if (current != null && current.chain().isStartedBy(chain)) {
 				return chain.nextStream(request);
 			}
+			SetUp setUp = SetUp.of(chain.getStreamAdvisors());
+			if (setUp.runs.isInert(setUp.levels, reactorContext)) {
+				// Before whom the call is for is looked up: a reactive security context
+				// would otherwise put an operator on the path every chunk takes.
+				return chain.nextStream(request);
+			}
 			if (!Identities.inReactiveContext(reactorContext)) {
 				// The common case needs no subscription of its own: no extra operator on
 				// the path every chunk takes.
-				return stream(request, chain, current, reactorContext, Identities.of(request));
+				return stream(request, chain, setUp, current, reactorContext, Identities.of(request));
 			}
 			return Identities.of(request, reactorContext)
-				.flatMapMany((identity) -> stream(request, chain, current, reactorContext, identity));
+				.flatMapMany((identity) -> stream(request, chain, setUp, current, reactorContext, identity));
 		});
 	}
 
-	private Flux<ChatClientResponse> stream(ChatClientRequest request, StreamAdvisorChain chain, @Nullable Run current,
-			ContextView reactorContext, Map<String, Object> identity) {
-		ChainRun run = newChainRun(chain.getStreamAdvisors(), current, reactorContext, true, chain, identity);
+	private Flux<ChatClientResponse> stream(ChatClientRequest request, StreamAdvisorChain chain, SetUp setUp,
+			@Nullable Run current, ContextView reactorContext, Map<String, Object> identity) {
+		ChainRun run = setUp.runs.newChainRun(setUp.levels, current, reactorContext, true, chain, identity);
 		if (run.isInert()) {
 			return chain.nextStream(request);
 		}
@@ -186,35 +193,37 @@ public final class ChainRunAdvisor implements CallAdvisor, StreamAdvisor {
 		return (inContext != null) ? inContext : Run.current();
 	}
 
-	// The chain's advisors carry the manager and the levels.
-	private static ChainRun newChainRun(List<? extends Advisor> advisors, @Nullable Run parent,
-			@Nullable ContextView reactorContext, boolean streaming, Object startedBy, Map<String, Object> identity) {
-		RunFactory runs = null;
-		List<Level> levels = null;
-		for (Advisor advisor : advisors) {
-			if (advisor instanceof ChainRunAdvisor chainAdvisor) {
-				if (runs == null) {
-					runs = chainAdvisor.runs;
-				}
-				if (chainAdvisor.level != null) {
-					if (levels == null) {
-						levels = new ArrayList<>(2);
+	/**
+	 * What the chain's advisors carry: the manager's engine (the first advisor that has
+	 * one, else the standalone engine) and the levels, in the order they were applied.
+	 */
+	private record SetUp(RunFactory runs, List<Level> levels) {
+
+		static SetUp of(List<? extends Advisor> advisors) {
+			RunFactory runs = null;
+			List<Level> levels = null;
+			for (Advisor advisor : advisors) {
+				if (advisor instanceof ChainRunAdvisor chainAdvisor) {
+					if (runs == null) {
+						runs = chainAdvisor.runs;
 					}
-					levels.add(chainAdvisor.level);
+					if (chainAdvisor.level != null) {
+						if (levels == null) {
+							levels = new ArrayList<>(2);
+						}
+						levels.add(chainAdvisor.level);
+					}
 				}
 			}
+			if (levels != null && levels.size() > 1) {
+				// Not the chain's order: Spring AI's chain reverses advisors of equal
+				// order. A level's sequence is when it was applied, and a client is
+				// configured before its requests are made.
+				levels.sort(Comparator.comparingLong(Level::sequence));
+			}
+			return new SetUp((runs != null) ? runs : RunFactory.standalone(), (levels != null) ? levels : List.of());
 		}
-		if (runs == null) {
-			runs = RunFactory.standalone();
-		}
-		if (levels != null && levels.size() > 1) {
-			// Not the chain's order: Spring AI's chain reverses advisors of equal order.
-			// A level's sequence is when it was applied, and a client is configured
-			// before its requests are made.
-			levels.sort(Comparator.comparingLong(Level::sequence));
-		}
-		return runs.newChainRun((levels != null) ? levels : List.of(), parent, reactorContext, streaming, startedBy,
-				identity);
+
 	}
 
 	private static ChatClientRequest enter(ChatClientRequest request, ChainRun run) {

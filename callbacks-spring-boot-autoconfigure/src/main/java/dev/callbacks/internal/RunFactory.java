@@ -68,6 +68,31 @@ public final class RunFactory {
 	}
 
 	/**
+	 * Whether the chain run {@link #newChainRun} would make for {@code levels} and
+	 * {@code reactorContext} is {@linkplain ChainRun#isInert() inert}: answered without
+	 * making it, so that a call nothing listens to costs no run and no look-up of whom it
+	 * is for (the user's security context, the conversation).
+	 */
+	public boolean isInert(List<Level> levels, @Nullable ContextView reactorContext) {
+		if (!this.globalHandlers.isEmpty() || this.accounting.hasObservers()) {
+			return false;
+		}
+		boolean levelBudgets = false;
+		for (Level level : levels) {
+			if (!level.handlers.isEmpty()) {
+				return false;
+			}
+			levelBudgets |= !level.config.budgets().isEmpty();
+		}
+		BudgetEnforcer enforcer = this.budgets;
+		// As ChainRun.budgetEnforcer(): budgets given in code need the enforcer too.
+		if (enforcer != null && (!enforcer.isEmpty() || levelBudgets)) {
+			return false;
+		}
+		return trackers(reactorContext) == null;
+	}
+
+	/**
 	 * Creates the chain run of one {@code ChatClient} call: its handlers are the global
 	 * ones followed by those of {@code levels} (in the order given); its usage goes to
 	 * the tracker current on this thread or in {@code reactorContext}. No event is
