@@ -60,13 +60,15 @@ public final class UsageTracker implements AutoCloseable {
 
 	private final Map<String, TokenUsage> byModel = new LinkedHashMap<>();
 
-	private final Map<String, TokenUsage> byUser = new LinkedHashMap<>();
+	// Made when first needed: a tracker is opened per HTTP request, and most requests
+	// name no user, tenant or conversation and use priced models.
+	private @Nullable Map<String, TokenUsage> byUser;
 
-	private final Map<String, TokenUsage> byTenant = new LinkedHashMap<>();
+	private @Nullable Map<String, TokenUsage> byTenant;
 
-	private final Map<String, TokenUsage> byConversation = new LinkedHashMap<>();
+	private @Nullable Map<String, TokenUsage> byConversation;
 
-	private final Set<String> unpricedModels = new LinkedHashSet<>();
+	private @Nullable Set<String> unpricedModels;
 
 	private long embeddingTokens;
 
@@ -185,9 +187,9 @@ public final class UsageTracker implements AutoCloseable {
 	private synchronized void recordHere(String model, RunIdentity identity, TokenUsage runUsage, boolean success,
 			@Nullable BigDecimal cost) {
 		if (!runUsage.isEmpty()) {
-			addTo(this.byUser, identity.user(), runUsage);
-			addTo(this.byTenant, identity.tenant(), runUsage);
-			addTo(this.byConversation, identity.conversation(), runUsage);
+			this.byUser = addTo(this.byUser, identity.user(), runUsage);
+			this.byTenant = addTo(this.byTenant, identity.tenant(), runUsage);
+			this.byConversation = addTo(this.byConversation, identity.conversation(), runUsage);
 		}
 		this.usage = this.usage.plus(runUsage);
 		if (success) {
@@ -203,7 +205,7 @@ public final class UsageTracker implements AutoCloseable {
 			this.totalCost = this.totalCost.add(cost);
 		}
 		else if (!runUsage.isEmpty()) {
-			this.unpricedModels.add(model);
+			addUnpriced(model);
 		}
 	}
 
@@ -236,7 +238,7 @@ public final class UsageTracker implements AutoCloseable {
 			this.embeddingCost = this.embeddingCost.add(cost);
 		}
 		else if (!runUsage.isEmpty()) {
-			this.unpricedModels.add(model);
+			addUnpriced(model);
 		}
 	}
 
@@ -335,7 +337,8 @@ public final class UsageTracker implements AutoCloseable {
 	 * (chat models) or {@link #embeddingCost()} (embedding models).
 	 */
 	public synchronized Set<String> unpricedModels() {
-		return Collections.unmodifiableSet(new LinkedHashSet<>(this.unpricedModels));
+		Set<String> unpriced = this.unpricedModels;
+		return (unpriced != null) ? Collections.unmodifiableSet(new LinkedHashSet<>(unpriced)) : Collections.emptySet();
 	}
 
 	/** Tokens per model, as the providers named the models. */
@@ -345,23 +348,41 @@ public final class UsageTracker implements AutoCloseable {
 
 	/** Tokens per user the runs were made for (runs without a user are left out). */
 	public synchronized Map<String, TokenUsage> byUser() {
-		return Collections.unmodifiableMap(new LinkedHashMap<>(this.byUser));
+		return copyOf(this.byUser);
 	}
 
 	/** Tokens per tenant the runs were made for (runs without a tenant are left out). */
 	public synchronized Map<String, TokenUsage> byTenant() {
-		return Collections.unmodifiableMap(new LinkedHashMap<>(this.byTenant));
+		return copyOf(this.byTenant);
 	}
 
 	/** Tokens per conversation (runs without a conversation are left out). */
 	public synchronized Map<String, TokenUsage> byConversation() {
-		return Collections.unmodifiableMap(new LinkedHashMap<>(this.byConversation));
+		return copyOf(this.byConversation);
 	}
 
-	private static void addTo(Map<String, TokenUsage> breakdown, @Nullable String key, TokenUsage usage) {
-		if (key != null) {
-			breakdown.merge(key, usage, TokenUsage::plus);
+	private static @Nullable Map<String, TokenUsage> addTo(@Nullable Map<String, TokenUsage> breakdown,
+			@Nullable String key, TokenUsage usage) {
+		if (key == null) {
+			return breakdown;
 		}
+		Map<String, TokenUsage> result = (breakdown != null) ? breakdown : new LinkedHashMap<>();
+		result.merge(key, usage, TokenUsage::plus);
+		return result;
+	}
+
+	private void addUnpriced(String model) {
+		Set<String> unpriced = this.unpricedModels;
+		if (unpriced == null) {
+			unpriced = new LinkedHashSet<>();
+			this.unpricedModels = unpriced;
+		}
+		unpriced.add(model);
+	}
+
+	private static Map<String, TokenUsage> copyOf(@Nullable Map<String, TokenUsage> breakdown) {
+		return (breakdown != null) ? Collections.unmodifiableMap(new LinkedHashMap<>(breakdown))
+				: Collections.emptyMap();
 	}
 
 	/** All counted tokens as one {@link TokenUsage}. */

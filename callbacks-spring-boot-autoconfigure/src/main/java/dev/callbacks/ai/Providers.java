@@ -18,6 +18,19 @@ final class Providers {
 
 	private static final String SPRING_AI = "org.springframework.ai.";
 
+	// Once per class, not per round: the name is cut out of the class name with two
+	// substrings.
+	private static final ClassValue<String> PROVIDERS = new ClassValue<>() {
+		@Override
+		protected String computeValue(Class<?> type) {
+			String provider = providerOf(type);
+			return (provider != null) ? provider : NONE;
+		}
+	};
+
+	// No provider (ClassValue holds no null); compared by identity.
+	private static final String NONE = new String("");
+
 	private Providers() {
 	}
 
@@ -37,9 +50,14 @@ final class Providers {
 		return (provider != null) ? provider : LlmRunRecord.UNKNOWN_PROVIDER;
 	}
 
+	private static @Nullable String fromClass(Class<?> type) {
+		String provider = PROVIDERS.get(type);
+		return (provider != NONE) ? provider : null;
+	}
+
 	// org.springframework.ai.<module>.… → <module>; Spring AI's own generic classes
 	// (chat, model, tool) say nothing about the provider.
-	private static @Nullable String fromClass(Class<?> type) {
+	private static @Nullable String providerOf(Class<?> type) {
 		String name = type.getName();
 		if (!name.startsWith(SPRING_AI)) {
 			return null;

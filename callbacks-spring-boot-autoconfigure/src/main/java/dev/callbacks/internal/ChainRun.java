@@ -1,7 +1,6 @@
 package dev.callbacks.internal;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -214,14 +213,11 @@ public final class ChainRun extends Run {
 		if (!listens(EventKind.CHAIN_START)) {
 			return Mono.empty();
 		}
-		Map<String, Object> inputs = new HashMap<>(4);
-		inputs.put("messages", messages);
 		String input = lastUserText(messages);
-		if (input != null) {
-			inputs.put("input", input);
-		}
+		Map<String, Object> inputs = (input != null) ? Map.of("messages", messages, "input", input)
+				: Map.of("messages", messages);
 		return emit(EventKind.CHAIN_START,
-				new ChainStartEvent(this.id, this.parentId, this.name, this.tags, this.metadata, Map.copyOf(inputs)));
+				new ChainStartEvent(this.id, this.parentId, this.name, this.tags, this.metadata, inputs));
 	}
 
 	/**

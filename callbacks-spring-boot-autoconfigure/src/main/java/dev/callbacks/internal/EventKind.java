@@ -53,13 +53,21 @@ enum EventKind {
 		LLM, CHAIN, TOOL, RETRIEVER, EMBEDDING, CUSTOM;
 
 		int mask() {
-			int mask = 0;
-			for (EventKind kind : EventKind.values()) {
-				if (kind.category == this) {
-					mask |= kind.bit;
+			return Masks.BY_CATEGORY[ordinal()];
+		}
+
+		// Computed once, on the first call, when every EventKind exists: asked for on
+		// every call (which runs a chain needs), and values() copies the array.
+		private static final class Masks {
+
+			static final int[] BY_CATEGORY = new int[Category.values().length];
+
+			static {
+				for (EventKind kind : EventKind.values()) {
+					BY_CATEGORY[kind.category.ordinal()] |= kind.bit;
 				}
 			}
-			return mask;
+
 		}
 
 	}
