@@ -46,14 +46,49 @@ public final class ModelRoundInterceptor implements MethodInterceptor {
 				() -> model.getClass().getName() + " is final and cannot be traced; use CallbackAdvisors.of(manager)");
 		ProxyFactory factory = new ProxyFactory(model);
 		factory.setProxyTargetClass(true);
-		factory.addAdvisor(new org.springframework.aop.support.DefaultPointcutAdvisor(
+		factory.addAdvisor(roundAdvisor());
+		return (ChatModel) factory.getProxy(model.getClass().getClassLoader());
+	}
+
+	/**
+	 * {@code model} as a {@code ChatClient} should call it: itself when it already
+	 * observes its rounds (a traced bean), else a proxy of its interfaces. Inside a
+	 * client only the {@code ChatModel} interface is used, so a final class (Spring AI
+	 * 2.0.1's {@code OpenAiChatModel}, {@code AnthropicChatModel}) is traced there too,
+	 * while its bean keeps its own type.
+	 */
+	public static ChatModel forClient(ChatModel model) {
+		Assert.notNull(model, "model must not be null");
+		if (isTraced(model)) {
+			return model;
+		}
+		ProxyFactory factory = new ProxyFactory(model);
+		factory.setInterfaces(org.springframework.util.ClassUtils.getAllInterfaces(model));
+		factory.addAdvisor(roundAdvisor());
+		return (ChatModel) factory.getProxy(model.getClass().getClassLoader());
+	}
+
+	/** Whether {@code model} is a proxy whose rounds this interceptor observes. */
+	public static boolean isTraced(Object model) {
+		if (model instanceof org.springframework.aop.framework.Advised advised) {
+			for (org.springframework.aop.Advisor candidate : advised.getAdvisors()) {
+				if (candidate.getAdvice() instanceof ModelRoundInterceptor) {
+					return true;
+				}
+			}
+		}
+		return false;
+	}
+
+	/** The interceptor on the model's round methods only. */
+	public static org.springframework.aop.PointcutAdvisor roundAdvisor() {
+		return new org.springframework.aop.support.DefaultPointcutAdvisor(
 				new org.springframework.aop.support.StaticMethodMatcherPointcut() {
 					@Override
 					public boolean matches(Method method, Class<?> targetClass) {
 						return isRound(method);
 					}
-				}, new ModelRoundInterceptor()));
-		return (ChatModel) factory.getProxy(model.getClass().getClassLoader());
+				}, new ModelRoundInterceptor());
 	}
 
 	@Override

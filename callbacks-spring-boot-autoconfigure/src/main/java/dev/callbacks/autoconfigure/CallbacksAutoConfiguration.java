@@ -17,13 +17,21 @@ import dev.callbacks.ai.RetrievalArguments;
 import dev.callbacks.handlers.FileCallbackHandler;
 import dev.callbacks.handlers.StdOutCallbackHandler;
 import io.micrometer.observation.ObservationPredicate;
+import io.micrometer.observation.ObservationRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
+import org.springframework.ai.chat.client.AdvisorParams;
 import org.springframework.ai.chat.client.ChatClient;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
+import org.springframework.ai.chat.client.advisor.ToolCallingAdvisor;
+import org.springframework.ai.chat.client.advisor.observation.AdvisorObservationConvention;
+import org.springframework.ai.chat.client.observation.ChatClientObservationConvention;
+import org.springframework.ai.chat.model.ChatModel;
+import org.springframework.ai.model.chat.client.autoconfigure.ChatClientBuilderConfigurer;
+import org.springframework.ai.model.chat.client.autoconfigure.ChatClientBuilderProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -39,6 +47,15 @@ import org.springframework.ai.vectorstore.SearchRequest;
 import org.springframework.ai.vectorstore.VectorStore;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Scope;
+import org.springframework.ai.chat.client.ChatClientCustomizer;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.core.type.AnnotatedTypeMetadata;
 
 /**
  * Callbacks for every {@code ChatClient} of the application: a {@link CallbackManager}
@@ -47,8 +64,9 @@ import org.springframework.context.annotation.Configuration;
  * {@link ChatClientBuilderCustomizer}) and {@code ChatClient} beans built any other way
  * (through a bean post-processor).
  * <p>
- * Ordered before Spring AI's {@code ChatClientAutoConfiguration} only for readability:
- * the customizer is collected when the first builder is created, whatever the order.
+ * Ordered before Spring AI's {@code ChatClientAutoConfiguration}: its
+ * {@code ChatClient.Builder} bean, which traces the model inside the clients it builds,
+ * stands in for Spring AI's, which backs off for it.
  */
 @AutoConfiguration(beforeName = "org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration")
 @ConditionalOnClass(ChatClient.class)
@@ -122,12 +140,14 @@ public final class CallbacksAutoConfiguration {
 	@Bean
 	ChatClientBuilderCustomizer callbacksChatClientBuilderCustomizer(CallbackManager callbackManager,
 			ChatModelTracingPostProcessor models) {
-		// The builder's model is one of the ChatModel beans, created before the builder:
-		// when they all observe their own rounds, the chain advisor is all a client
-		// needs.
+		// The chain advisor is all a client needs when its model observes its own rounds:
+		// always in the auto-configured builder; in another builder (one the application
+		// configures itself) when every ChatModel bean, made before it, does.
 		Consumer<ChatClient.AdvisorSpec> tracedModel = CallbackAdvisors.forTracedModel(callbackManager);
 		Consumer<ChatClient.AdvisorSpec> anyModel = CallbackAdvisors.of(callbackManager);
-		return builder -> builder.defaultAdvisors(models.tracesEveryModel() ? tracedModel : anyModel);
+		return builder -> builder
+			.defaultAdvisors((builder instanceof TracedModelChatClientBuilder || models.tracesEveryModel())
+					? tracedModel : anyModel);
 	}
 
 	@Bean
@@ -167,6 +187,73 @@ public final class CallbacksAutoConfiguration {
 					"the file cannot be opened for appending, or made readable by its owner only (" + ex.getCause()
 							+ ")");
 		}
+	}
+
+	/**
+	 * Spring AI's {@code ChatClient.Builder} bean, made the same way, except that its
+	 * model is traced inside the clients it builds: a {@code final} model class (Spring
+	 * AI 2.0.1's OpenAI and Anthropic models), which no class-based proxy can trace, then
+	 * needs no second advisor for its rounds either. Spring AI's backs off for it; an
+	 * application that excludes Spring AI's {@code ChatClientAutoConfiguration} or
+	 * disables it ({@code spring.ai.chat.client.enabled=false}) gets none from here
+	 * either.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ChatClientBuilderConfigurer.class)
+	@ConditionalOnBooleanProperty(name = ChatClientBuilderProperties.CONFIG_PREFIX + ".enabled", matchIfMissing = true)
+	@Conditional(SpringAiChatClientAutoConfigurationNotExcluded.class)
+	static class ChatClientBuilderConfiguration {
+
+		@Bean
+		@Scope("prototype")
+		@ConditionalOnMissingBean
+		@SuppressWarnings("removal") // ChatClientCustomizer: applied as long as Spring AI
+										// does
+		ChatClient.Builder chatClientBuilder(ObjectProvider<ChatClientBuilderProperties> properties,
+				ObjectProvider<ChatClientBuilderConfigurer> chatClientBuilderConfigurer,
+				ObjectProvider<ChatClientCustomizer> customizers,
+				ObjectProvider<ChatClientBuilderCustomizer> builderCustomizers, ChatModel chatModel,
+				ObjectProvider<ObservationRegistry> observationRegistry,
+				ObjectProvider<ChatClientObservationConvention> chatClientObservationConvention,
+				ObjectProvider<AdvisorObservationConvention> advisorObservationConvention,
+				ObjectProvider<ToolCallingAdvisor.Builder<?>> toolCallingAdvisorBuilder) {
+			ChatClient.Builder builder = new TracedModelChatClientBuilder(chatModel,
+					observationRegistry.getIfUnique(() -> ObservationRegistry.NOOP),
+					chatClientObservationConvention.getIfUnique(), advisorObservationConvention.getIfUnique(),
+					toolCallingAdvisorBuilder.getIfAvailable());
+			if (!properties.getIfAvailable(ChatClientBuilderProperties::new).getToolCalling().isEnabled()) {
+				builder.defaultAdvisors(AdvisorParams.toolCallingAdvisorAutoRegister(false));
+			}
+			ChatClientBuilderConfigurer configurer = chatClientBuilderConfigurer.getIfAvailable();
+			if (configurer != null) {
+				return configurer.configure(builder);
+			}
+			// What Spring AI's configurer does, where its auto-configuration has not run
+			// (a context of this auto-configuration alone).
+			customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			builderCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			return builder;
+		}
+
+	}
+
+	/**
+	 * Whether Spring AI's {@code ChatClientAutoConfiguration} was left in: the builder
+	 * bean stands in for its own.
+	 */
+	static final class SpringAiChatClientAutoConfigurationNotExcluded extends SpringBootCondition {
+
+		private static final String NAME = "org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration";
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
+			if (beanFactory != null && ConditionEvaluationReport.get(beanFactory).getExclusions().contains(NAME)) {
+				return ConditionOutcome.noMatch("Spring AI's ChatClientAutoConfiguration is excluded");
+			}
+			return ConditionOutcome.match("Spring AI's ChatClientAutoConfiguration is not excluded");
+		}
+
 	}
 
 	// Spring Boot's ObservationRegistry applies every ObservationPredicate bean.

@@ -6,7 +6,6 @@ import java.lang.reflect.Modifier;
 import dev.callbacks.ai.ModelRoundInterceptor;
 
 import org.springframework.ai.chat.model.ChatModel;
-import org.springframework.aop.framework.Advised;
 import org.springframework.aop.framework.autoproxy.AbstractBeanFactoryAwareAdvisingPostProcessor;
 import org.springframework.aop.support.DefaultPointcutAdvisor;
 import org.springframework.aop.support.StaticMethodMatcherPointcut;
@@ -14,9 +13,11 @@ import org.springframework.aop.support.StaticMethodMatcherPointcut;
 /**
  * Proxies {@code ChatModel} beans so that each model round inside a {@code ChatClient}
  * call is an LLM run, observed at the model rather than in the advisor chain. Class-based
- * proxies keep the bean's own type ({@code OpenAiChatModel}, ...) injectable. A final
- * model class cannot be proxied that way: it is left alone, and clients then get the LLM
- * advisor instead ({@link #tracesEveryModel()}).
+ * proxies keep the bean's own type injectable. A final model class (Spring AI 2.0.1's
+ * {@code OpenAiChatModel}) cannot be proxied that way: its bean is left alone, the
+ * auto-configured builder traces it inside its clients
+ * ({@link TracedModelChatClientBuilder}), and other builders configured with the
+ * callbacks' customizer get the LLM advisor ({@link #tracesEveryModel()}).
  */
 final class ChatModelTracingPostProcessor extends AbstractBeanFactoryAwareAdvisingPostProcessor {
 
@@ -42,22 +43,10 @@ final class ChatModelTracingPostProcessor extends AbstractBeanFactoryAwareAdvisi
 	@Override
 	public Object postProcessAfterInitialization(Object bean, String beanName) {
 		Object result = super.postProcessAfterInitialization(bean, beanName);
-		if (bean instanceof ChatModel && !isTraced(result)) {
+		if (bean instanceof ChatModel && !ModelRoundInterceptor.isTraced(result)) {
 			this.untracedModel = true;
 		}
 		return result;
-	}
-
-	private boolean isTraced(Object bean) {
-		if (!(bean instanceof Advised advised)) {
-			return false;
-		}
-		for (org.springframework.aop.Advisor candidate : advised.getAdvisors()) {
-			if (candidate.getAdvice() instanceof ModelRoundInterceptor) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	/**

@@ -26,6 +26,13 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import dev.callbacks.test.RecordingHandler;
+import org.springframework.ai.chat.client.ChatClientAttributes;
+import org.springframework.ai.chat.messages.AssistantMessage;
+import org.springframework.ai.chat.model.Generation;
+import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
+import org.springframework.ai.model.chat.client.autoconfigure.ChatClientBuilderConfigurer;
+import org.springframework.boot.autoconfigure.condition.ConditionEvaluationReport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,17 +79,75 @@ class CallbacksAutoConfigurationTests {
 	}
 
 	@Test
-	void aFinalChatModelKeepsTheLlmAdvisor() {
-		this.contextRunner
-			.withConfiguration(AutoConfigurations.of(
-					org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration.class,
-					org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration.class))
+	void aFinalChatModelIsTracedInsideTheAutoConfiguredClients() {
+		this.contextRunner.withConfiguration(springAiChatClient())
+			.withBean(FinalChatModel.class, FinalChatModel::new)
+			.withBean(RecordingHandler.class, RecordingHandler::new)
+			.run(context -> {
+				ChatModel bean = context.getBean(ChatModel.class);
+				assertThat(AopUtils.isAopProxy(bean)).as("the bean keeps its own type").isFalse();
+				ChatClient.Builder builder = context.getBean(ChatClient.Builder.class);
+				assertThat(builder).isInstanceOf(TracedModelChatClientBuilder.class);
+				ChatClient client = builder.build();
+				assertThat(callbackAdvisors(client)).containsExactly("ChainRunAdvisor");
+
+				client.prompt("Roses?").call().chatResponse();
+				// The round is an LLM run although no advisor stands for it: the model is
+				// traced inside the client.
+				assertThat(context.getBean(RecordingHandler.class).kinds()).containsExactly("chain_start", "llm_start",
+						"llm_end", "chain_end");
+			});
+	}
+
+	@Test
+	void aBuilderTheApplicationConfiguresOverAFinalModelKeepsTheLlmAdvisor() {
+		this.contextRunner.withConfiguration(springAiChatClient())
 			.withBean(FinalChatModel.class, FinalChatModel::new)
 			.run(context -> {
-				assertThat(AopUtils.isAopProxy(context.getBean(ChatModel.class))).isFalse();
-				assertThat(callbackAdvisors(context.getBean(ChatClient.Builder.class).build()))
-					.containsExactly("ChainRunAdvisor", "LlmRunAdvisor");
+				// Not the auto-configured builder: its model is the bean, untraced.
+				ChatClient.Builder own = context.getBean(ChatClientBuilderConfigurer.class)
+					.configure(ChatClient.builder(context.getBean(ChatModel.class)));
+				assertThat(callbackAdvisors(own.build())).containsExactly("ChainRunAdvisor", "LlmRunAdvisor");
 			});
+	}
+
+	@Test
+	void theBuilderKeepsSpringAiSettings() {
+		this.contextRunner.withConfiguration(springAiChatClient())
+			.withBean(ScriptedChatModel.class, ScriptedChatModel::new)
+			.withPropertyValues("spring.ai.chat.client.tool-calling.enabled=false")
+			.run(context -> {
+				ChatClient client = context.getBean(ChatClient.Builder.class).build();
+				assertThat(((DefaultChatClient.DefaultChatClientRequestSpec) client.prompt()).getAdvisorParams())
+					.containsEntry(ChatClientAttributes.TOOL_CALLING_ADVISOR_AUTO_REGISTER.getKey(), false);
+			});
+	}
+
+	@Test
+	void noBuilderWhereSpringAiHasNone() {
+		this.contextRunner.withConfiguration(springAiChatClient())
+			.withBean(FinalChatModel.class, FinalChatModel::new)
+			.withPropertyValues("spring.ai.chat.client.enabled=false")
+			.run(context -> assertThat(context).doesNotHaveBean(ChatClient.Builder.class));
+		this.contextRunner
+			.withInitializer((applicationContext) -> ConditionEvaluationReport.get(applicationContext.getBeanFactory())
+				.recordExclusions(List.of(ChatClientAutoConfiguration.class.getName())))
+			.withBean(FinalChatModel.class, FinalChatModel::new)
+			.run(context -> assertThat(context).doesNotHaveBean(ChatClient.Builder.class));
+	}
+
+	@Test
+	void backsOffFromABuilderOfTheApplication() {
+		this.contextRunner.withConfiguration(springAiChatClient())
+			.withBean(FinalChatModel.class, FinalChatModel::new)
+			.withBean("userBuilder", ChatClient.Builder.class, () -> ChatClient.builder(new FinalChatModel()))
+			.run(context -> assertThat(context.getBean(ChatClient.Builder.class))
+				.isNotInstanceOf(TracedModelChatClientBuilder.class));
+	}
+
+	private static AutoConfigurations springAiChatClient() {
+		return AutoConfigurations.of(org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration.class,
+				ChatClientAutoConfiguration.class);
 	}
 
 	private static List<String> callbackAdvisors(ChatClient client) {
@@ -98,7 +163,7 @@ class CallbacksAutoConfigurationTests {
 
 		@Override
 		public ChatResponse call(Prompt prompt) {
-			return new ChatResponse(List.of());
+			return new ChatResponse(List.of(new Generation(new AssistantMessage("Roses."))));
 		}
 
 	}
