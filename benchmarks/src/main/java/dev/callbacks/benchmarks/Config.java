@@ -46,6 +46,9 @@ import org.springframework.core.Ordered;
  * <li>{@code starter_3h_advisor}: {@code starter_3h} with the rounds seen by the LLM
  * advisor instead of the traced model: what clients of a final model class (Spring AI
  * 2.0.1's OpenAI and Anthropic models) and hand-built clients get.</li>
+ * <li>{@code starter_3h_final_model}: {@code starter_3h} with the model traced through a
+ * proxy of its interfaces, as the auto-configured builder hands a model of a final class
+ * (Spring AI 2.0.1's OpenAI and Anthropic models) to its clients.</li>
  * <li>{@code spring_ai_obs}: no starter; Spring AI's own observation switched on, as with
  * Actuator: an {@link ObservationRegistry} with {@link DefaultMeterObservationHandler}
  * (timers of every observation) and {@link ChatModelMeterObservationHandler}
@@ -61,8 +64,8 @@ enum Config {
 	BARE_2_NOOP_ADVISORS(false, 0, false, false, false), BARE_2_NOOP_ADVISORS_3CTX(false, 0, false, false, false),
 	STARTER_INERT(true, 0, false, false, false), STARTER_0H(true, 0, true, true, false),
 	STARTER_1H(true, 1, true, true, false), STARTER_3H(true, 3, true, true, false),
-	STARTER_3H_ADVISOR(true, 3, true, true, false), SPRING_AI_OBS(false, 0, false, false, true),
-	SPRING_AI_OBS_3H(true, 3, true, true, true);
+	STARTER_3H_ADVISOR(true, 3, true, true, false), STARTER_3H_FINAL_MODEL(true, 3, true, true, false),
+	SPRING_AI_OBS(false, 0, false, false, true), SPRING_AI_OBS_3H(true, 3, true, true, true);
 
 	final boolean starter;
 
@@ -132,7 +135,12 @@ enum Config {
 			this.model = new ZeroLatencyChatModel(streamTokens, this.observationRegistry);
 			ChatModel chatModel = (decorator != null) ? decorator.apply(this.model) : this.model;
 			boolean tracedModel = config.starter && config != STARTER_3H_ADVISOR;
-			if (tracedModel) {
+			if (config == STARTER_3H_FINAL_MODEL) {
+				// What the auto-configured builder gives its clients when the model's
+				// class is final: a proxy of its interfaces.
+				chatModel = ModelRoundInterceptor.forClient(chatModel);
+			}
+			else if (tracedModel) {
 				// What the auto-configuration does to ChatModel beans of non-final
 				// classes.
 				chatModel = ModelRoundInterceptor.traced(chatModel);
