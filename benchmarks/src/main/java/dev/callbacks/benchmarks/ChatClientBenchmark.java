@@ -37,9 +37,9 @@ public class ChatClientBenchmark {
 
 	static final String QUESTION = "Which flowers suit a birthday?";
 
-	@Param({ "bare", "bare_1_noop_advisor", "bare_2_noop_advisors", "bare_2_noop_advisors_3ctx", "starter_inert",
-			"starter_0h", "starter_1h", "starter_3h", "starter_3h_advisor", "starter_3h_final_model", "spring_ai_obs",
-			"spring_ai_obs_3h" })
+	@Param({ "bare", "bare_1_noop_advisor", "bare_2_noop_advisors", "bare_2_noop_advisors_3ctx", "bare_traced_model",
+			"starter_inert", "starter_0h", "starter_1h", "starter_3h", "starter_3h_advisor", "starter_3h_final_model",
+			"spring_ai_obs", "spring_ai_obs_3h" })
 	public String config;
 
 	@Param({ "1000" })

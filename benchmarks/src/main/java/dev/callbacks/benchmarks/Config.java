@@ -37,6 +37,9 @@ import org.springframework.core.Ordered;
  * per-chunk context copies charge for them.</li>
  * <li>{@code bare_1_noop_advisor}: bare plus one advisor that does nothing: the floor of
  * any design with one advisor.</li>
+ * <li>{@code bare_traced_model}: bare with the starter's traced model and no advisor: the
+ * floor of a design that would keep the chain run out of the advisor chain (a
+ * {@code ChatClient} decorator), measured as an alternative; nothing listens.</li>
  * <li>{@code starter_inert}: the starter as the auto-configuration sets up a client of a
  * {@code ChatModel} bean (the model traced, the chain advisor in the client) with nothing
  * listening: no handler, no tracker, no meters.</li>
@@ -62,10 +65,11 @@ enum Config {
 
 	BARE(false, 0, false, false, false), BARE_1_NOOP_ADVISOR(false, 0, false, false, false),
 	BARE_2_NOOP_ADVISORS(false, 0, false, false, false), BARE_2_NOOP_ADVISORS_3CTX(false, 0, false, false, false),
-	STARTER_INERT(true, 0, false, false, false), STARTER_0H(true, 0, true, true, false),
-	STARTER_1H(true, 1, true, true, false), STARTER_3H(true, 3, true, true, false),
-	STARTER_3H_ADVISOR(true, 3, true, true, false), STARTER_3H_FINAL_MODEL(true, 3, true, true, false),
-	SPRING_AI_OBS(false, 0, false, false, true), SPRING_AI_OBS_3H(true, 3, true, true, true);
+	BARE_TRACED_MODEL(false, 0, false, false, false), STARTER_INERT(true, 0, false, false, false),
+	STARTER_0H(true, 0, true, true, false), STARTER_1H(true, 1, true, true, false),
+	STARTER_3H(true, 3, true, true, false), STARTER_3H_ADVISOR(true, 3, true, true, false),
+	STARTER_3H_FINAL_MODEL(true, 3, true, true, false), SPRING_AI_OBS(false, 0, false, false, true),
+	SPRING_AI_OBS_3H(true, 3, true, true, true);
 
 	final boolean starter;
 
@@ -135,6 +139,11 @@ enum Config {
 			this.model = new ZeroLatencyChatModel(streamTokens, this.observationRegistry);
 			ChatModel chatModel = (decorator != null) ? decorator.apply(this.model) : this.model;
 			boolean tracedModel = config.starter && config != STARTER_3H_ADVISOR;
+			if (config == BARE_TRACED_MODEL) {
+				// The starter's model proxy and no advisor: the floor of a design that
+				// would see the chain run from outside the advisor chain.
+				chatModel = ModelRoundInterceptor.traced(chatModel);
+			}
 			if (config == STARTER_3H_FINAL_MODEL) {
 				// What the auto-configured builder gives its clients when the model's
 				// class is final: a proxy of its interfaces.
