@@ -22,8 +22,11 @@ import reactor.core.publisher.Flux;
 import reactor.test.StepVerifier;
 
 import org.springframework.ai.chat.client.ChatClient;
+import org.springframework.ai.chat.client.DefaultChatClient;
+import org.springframework.ai.chat.model.ChatModel;
 import org.springframework.ai.model.chat.client.autoconfigure.ChatClientAutoConfiguration;
 import org.springframework.ai.model.openai.autoconfigure.OpenAiChatAutoConfiguration;
+import org.springframework.ai.openai.OpenAiChatModel;
 import org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -126,11 +129,23 @@ class OpenAiStreamHandlerThreadTests {
 			.withPropertyValues(server.springBootProperties())
 			.withPropertyValues("callbacks.async.sync-handlers=scheduler")
 			.withBean(ThreadRecorder.class, () -> threads)
-			.run(context -> StepVerifier
-				.create(context.getBean(ChatClient.Builder.class).build().prompt("lily").stream().content())
-				.expectNext("Lilies", " are", " white.")
-				.expectComplete()
-				.verify(Duration.ofSeconds(10)));
+			.run(context -> {
+				// OpenAiChatModel is final in Spring AI 2.0.1: its bean keeps its class,
+				// and
+				// the auto-configured builder traces it inside the client, so the chain
+				// advisor is the client's only callback advisor and the rounds below are
+				// still LLM runs.
+				assertThat(context.getBean(ChatModel.class)).isExactlyInstanceOf(OpenAiChatModel.class);
+				ChatClient client = context.getBean(ChatClient.Builder.class).build();
+				assertThat(((DefaultChatClient.DefaultChatClientRequestSpec) client.prompt()).getAdvisors())
+					.filteredOn((advisor) -> advisor.getClass().getPackageName().startsWith("dev.callbacks"))
+					.extracting((advisor) -> advisor.getClass().getSimpleName())
+					.containsExactly("ChainRunAdvisor");
+				StepVerifier.create(client.prompt("lily").stream().content())
+					.expectNext("Lilies", " are", " white.")
+					.expectComplete()
+					.verify(Duration.ofSeconds(10));
+			});
 
 		for (String event : List.of("onChainStart", "onChatModelStart", "onLlmNewToken", "onLlmEnd", "onChainEnd")) {
 			assertThat(threads.of(event)).as(event)
