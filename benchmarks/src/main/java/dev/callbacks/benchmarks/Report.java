@@ -31,22 +31,81 @@ public final class Report {
 	public static void main(String[] args) throws Exception {
 		Report report = new Report();
 		ObjectMapper mapper = JsonMapper.builder().build();
-		for (JsonNode result : mapper.readTree(new File(args[0]))) {
-			Row row = new Row();
-			row.benchmark = result.path("benchmark").asString().replaceFirst("^.*\\.(\\w+Benchmark\\.\\w+)$", "$1");
-			row.config = result.path("params").path("config").asString();
-			row.tokens = result.path("params").path("tokens").asInt(1);
-			row.ns = result.path("primaryMetric").path("score").asDouble();
-			row.nsError = result.path("primaryMetric").path("scoreError").asDouble();
-			JsonNode alloc = result.path("secondaryMetrics").path(ALLOC);
-			row.bytes = alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble();
-			report.rows.put(row.benchmark + "/" + row.config + "/" + row.tokens, row);
+		File input = new File(args[0]);
+		if (input.isDirectory()) {
+			report.medians(mapper, input);
+		}
+		else {
+			for (JsonNode result : mapper.readTree(input)) {
+				Row row = row(result);
+				report.rows.put(row.key(), row);
+			}
 		}
 		report.write();
 		if (args.length > 1) {
 			report.concurrent(mapper, new File(args[1]));
 		}
 		System.out.print(report.out);
+	}
+
+	private static Row row(JsonNode result) {
+		Row row = new Row();
+		row.benchmark = result.path("benchmark").asString().replaceFirst("^.*\\.(\\w+Benchmark\\.\\w+)$", "$1");
+		row.config = result.path("params").path("config").asString();
+		row.tokens = result.path("params").path("tokens").asInt(1);
+		row.ns = result.path("primaryMetric").path("score").asDouble();
+		row.nsError = result.path("primaryMetric").path("scoreError").asDouble();
+		JsonNode alloc = result.path("secondaryMetrics").path(ALLOC);
+		row.bytes = alloc.isMissingNode() ? Double.NaN : alloc.path("score").asDouble();
+		return row;
+	}
+
+	// Rounds of the same configurations on a noisy machine (one JSON file per round):
+	// each row is the median over the rounds, its ± half the spread of the rounds, and
+	// its ratio to bare the median of the ratios within each round, so that a slow
+	// spell of the machine that hits a whole round cancels out.
+	private void medians(ObjectMapper mapper, File directory) throws Exception {
+		File[] files = directory.listFiles((dir, name) -> name.endsWith(".json"));
+		java.util.Arrays.sort(files);
+		Map<String, List<Row>> byKey = new LinkedHashMap<>();
+		Map<String, List<Double>> ratios = new LinkedHashMap<>();
+		for (File file : files) {
+			Map<String, Row> round = new LinkedHashMap<>();
+			for (JsonNode result : mapper.readTree(file)) {
+				Row row = row(result);
+				round.put(row.key(), row);
+				byKey.computeIfAbsent(row.key(), (key) -> new ArrayList<>()).add(row);
+			}
+			for (Row row : round.values()) {
+				Row bare = round.get(row.benchmark + "/bare/" + row.tokens);
+				if (bare != null) {
+					ratios.computeIfAbsent(row.key(), (key) -> new ArrayList<>()).add(row.ns / bare.ns);
+				}
+			}
+		}
+		for (Map.Entry<String, List<Row>> entry : byKey.entrySet()) {
+			List<Row> all = entry.getValue();
+			Row first = all.get(0);
+			Row median = new Row();
+			median.benchmark = first.benchmark;
+			median.config = first.config;
+			median.tokens = first.tokens;
+			List<Double> ns = all.stream().map((r) -> r.ns).sorted().toList();
+			median.ns = median(ns);
+			median.nsError = (ns.get(ns.size() - 1) - ns.get(0)) / 2;
+			median.bytes = median(all.stream().map((r) -> r.bytes).sorted().toList());
+			List<Double> roundRatios = ratios.get(entry.getKey());
+			median.ratio = (roundRatios != null) ? median(roundRatios.stream().sorted().toList()) : Double.NaN;
+			this.rows.put(entry.getKey(), median);
+		}
+		line("Median of %d rounds (`%s`); ± is half the spread of the rounds; ratios are the median of each round's "
+				+ "own ratio to bare.", files.length, directory.getPath());
+		line("");
+	}
+
+	private static double median(List<Double> sorted) {
+		int n = sorted.size();
+		return (n % 2 == 1) ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
 	}
 
 	private Row row(String benchmark, String config, int tokens) {
@@ -65,7 +124,7 @@ public final class Report {
 		line("| config | ns/op | ± | ratio to bare | Δ ns vs bare | B/op | Δ B vs bare |");
 		line("|---|---:|---:|---:|---:|---:|---:|");
 		for (Row r : select("ChatClientBenchmark.call", 1000)) {
-			line("| %s | %s | %s | %s | %s | %s | %s |", r.config, n0(r.ns), n0(r.nsError), ratio(r.ns, bareCall),
+			line("| %s | %s | %s | %s | %s | %s | %s |", r.config, n0(r.ns), n0(r.nsError), ratio(r, bareCall),
 					diff(r.ns, bareCall.ns), n0(r.bytes), diff(r.bytes, bareCall.bytes));
 		}
 		line("");
@@ -76,7 +135,7 @@ public final class Report {
 		for (Row r : select("ChatClientBenchmark.stream", 1000)) {
 			double t = r.tokens;
 			line("| %s | %s | %s | %s | %s | %s | %s | %s |", r.config, n1(r.ns / 1000), n1(r.nsError / 1000),
-					n0(r.ns / t), ratio(r.ns, bareStream), diff(r.ns / t, bareStream.ns / t), n0(r.bytes / t),
+					n0(r.ns / t), ratio(r, bareStream), diff(r.ns / t, bareStream.ns / t), n0(r.bytes / t),
 					diff(r.bytes / t, bareStream.bytes / t));
 		}
 		line("");
@@ -94,7 +153,7 @@ public final class Report {
 			for (Row r : lc4j) {
 				Row base = row(r.benchmark, "lc4j_bare", r.tokens);
 				line("| %s | %s | %s | %s | %s | %s | %s | %s |", r.benchmark, r.config, n0(r.ns), n0(r.nsError),
-						ratio(r.ns, base), diff(r.ns, base.ns), n0(r.bytes), diff(r.bytes, base.bytes));
+						ratio(r, base), diff(r.ns, base.ns), n0(r.bytes), diff(r.bytes, base.bytes));
 			}
 			line("");
 		}
@@ -157,13 +216,13 @@ public final class Report {
 		line("| target | measured | met? |");
 		line("|---|---|---|");
 		if (streamInert != null) {
-			double r = streamInert.ns / bareStream.ns;
-			String floor = (streamFloor != null) ? "; one no-op advisor: " + n2(streamFloor.ns / bareStream.ns) + "×"
+			double r = ratioOf(streamInert, bareStream);
+			String floor = (streamFloor != null) ? "; one no-op advisor: " + n2(ratioOf(streamFloor, bareStream)) + "×"
 					: "";
 			line("| `stream()` nothing listening ≤ 1.25× bare | %s×%s | %s |", n2(r), floor, met(r <= 1.25));
 		}
 		if (stream3 != null) {
-			double r = stream3.ns / bareStream.ns;
+			double r = ratioOf(stream3, bareStream);
 			line("| `stream()` 3 handlers + tracker + meters ≤ 1.40× bare | %s× | %s |", n2(r), met(r <= 1.40));
 		}
 		if (stream3 != null && stream0 != null) {
@@ -172,16 +231,16 @@ public final class Report {
 					n1(perHandler), met(perHandler <= 40));
 		}
 		if (call3 != null) {
-			double r = call3.ns / bareCall.ns;
+			double r = ratioOf(call3, bareCall);
 			line("| `call()` 3 handlers + tracker + meters ≤ 1.40× bare | %s× | %s |", n2(r), met(r <= 1.40));
 		}
 		if (callObs != null && callObs3 != null) {
-			double added = callObs3.ns / callObs.ns - 1;
+			double added = ratioOf(callObs3, bareCall) / ratioOf(callObs, bareCall) - 1;
 			line("| production, `call()`: starter adds ≤ 15 %% to Spring AI's observation | +%s %% (%s vs %s ns) | %s |",
 					n0(added * 100), n0(callObs3.ns), n0(callObs.ns), met(added <= 0.15));
 		}
 		if (streamObs != null && streamObs3 != null) {
-			double added = streamObs3.ns / streamObs.ns - 1;
+			double added = ratioOf(streamObs3, bareStream) / ratioOf(streamObs, bareStream) - 1;
 			line("| production, `stream()`: starter adds ≤ 15 %% per token | +%s %% (%s vs %s ns/token) | %s |",
 					n0(added * 100), n0(streamObs3.ns / streamObs3.tokens), n0(streamObs.ns / streamObs.tokens),
 					met(added <= 0.15));
@@ -249,8 +308,12 @@ public final class Report {
 		this.out.append(String.format(Locale.ROOT, format, args)).append('\n');
 	}
 
-	private static String ratio(double value, Row base) {
-		return (base == null) ? "" : n2(value / base.ns);
+	private static String ratio(Row row, @org.jspecify.annotations.Nullable Row base) {
+		return (base == null) ? "" : n2(ratioOf(row, base));
+	}
+
+	private static double ratioOf(Row row, Row base) {
+		return Double.isNaN(row.ratio) ? row.ns / base.ns : row.ratio;
 	}
 
 	private static String diff(double value, double base) {
@@ -288,6 +351,14 @@ public final class Report {
 		double nsError;
 
 		double bytes;
+
+		// The median of the rounds' own ratios to bare, when the row is a median of
+		// rounds.
+		double ratio = Double.NaN;
+
+		String key() {
+			return this.benchmark + "/" + this.config + "/" + this.tokens;
+		}
 
 	}
 
