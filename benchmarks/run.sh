@@ -3,6 +3,8 @@
 #
 #   benchmarks/run.sh quick   # ~8 min on 2 cores: 1 fork, 3×1 s warm-up, 5×1 s measurement
 #   benchmarks/run.sh full    # ~30 min: 2 forks, 5×2 s warm-up, 10×2 s measurement
+#   benchmarks/run.sh rounds  # ~20 min: 5 rounds of every ChatClient configuration (1 fork, 6×1 s warm-up,
+#                             # 5×1 s), reported as medians: for a noisy machine (results/table-rounds.md)
 #
 # Builds the executable jar first (SKIP_BUILD=1 to reuse target/benchmarks.jar). Extra arguments go to JMH, e.g.
 #   benchmarks/run.sh quick 'ChatClientBenchmark.stream' -p config=bare,starter_3h
@@ -15,9 +17,10 @@ here="$(cd "$(dirname "$0")" && pwd)"
 cd "$here"
 
 case "$mode" in
+	rounds) jmh=(-f 1 -wi 6 -w 1s -i 5 -r 1s); streams="" ;;
 	quick) jmh=(-f 1 -wi 3 -w 1s -i 5 -r 1s); streams="1000,10000" ;;
 	full) jmh=(-f 2 -wi 5 -w 2s -i 10 -r 2s); streams="1000,10000" ;;
-	*) echo "usage: $0 quick|full [JMH arguments]" >&2; exit 2 ;;
+	*) echo "usage: $0 quick|full|rounds [JMH arguments]" >&2; exit 2 ;;
 esac
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
@@ -38,6 +41,18 @@ concurrent="results/concurrent-$mode.jsonl"
 	echo "jmh: ${jmh[*]} -prof gc"
 	echo "load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } > "results/machine-$mode.txt"
+
+if [[ "$mode" == rounds ]]; then
+	rm -rf results/rounds && mkdir -p results/rounds
+	for round in 1 2 3 4 5; do
+		echo "round $round of 5"
+		java -jar "$jar" "${jmh[@]}" -prof gc -rf json -rff "results/rounds/round-$round.json" 'ChatClientBenchmark' \
+			-p config=bare,bare_1_noop_advisor,bare_traced_model,starter_inert,starter_0h,starter_3h,starter_3h_advisor,starter_3h_final_model,spring_ai_obs,spring_ai_obs_3h
+	done
+	java -cp "$jar" dev.callbacks.benchmarks.Report results/rounds > results/table-rounds.md
+	cat results/table-rounds.md
+	exit 0
+fi
 
 if [[ $# -gt 0 ]]; then
 	java -jar "$jar" "${jmh[@]}" -prof gc -rf json -rff "$json" "$@"
