@@ -14,7 +14,8 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns JMH JSON results (from {@code run.sh}) into the README's Markdown tables: time
  * and allocation per op, per token for streams, ratios and differences to the bare
- * {@code ChatClient}, and the targets of issue 6.
+ * {@code ChatClient}, and the targets of issue 15; also the medians of a directory of
+ * rounds ({@code run.sh rounds}).
  * {@code java -cp benchmarks.jar dev.callbacks.benchmarks.Report results/jmh-quick.json [results/concurrent-quick.jsonl]}
  */
 public final class Report {
