@@ -80,8 +80,8 @@ public final class ModelRoundInterceptor implements MethodInterceptor {
 		return false;
 	}
 
-	/** The interceptor on the model's round methods only. */
-	public static org.springframework.aop.PointcutAdvisor roundAdvisor() {
+	// The interceptor on the model's round methods only.
+	private static org.springframework.aop.PointcutAdvisor roundAdvisor() {
 		return new org.springframework.aop.support.DefaultPointcutAdvisor(
 				new org.springframework.aop.support.StaticMethodMatcherPointcut() {
 					@Override
