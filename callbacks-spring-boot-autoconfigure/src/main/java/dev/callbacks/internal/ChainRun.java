@@ -49,6 +49,10 @@ public final class ChainRun extends Run {
 	// created on first use.
 	private @Nullable Set<Run> activeChildren;
 
+	// The error of a cancelled chain whose children were still ending on other threads:
+	// delivered when the last of them has (guarded by "this").
+	private @Nullable RunCancelledException pendingCancel;
+
 	// Guarded by "this": LLM rounds of one chain are sequential, but a cancelled stream
 	// may race its last round.
 	private TokenUsage usage = TokenUsage.ZERO;
@@ -264,9 +268,23 @@ public final class ChainRun extends Run {
 		return child;
 	}
 
-	synchronized void childFinished(Run child) {
-		if (this.activeChildren != null) {
-			this.activeChildren.remove(child);
+	/**
+	 * A tool or retriever run has handed its end or error to the handlers. The last one
+	 * of a cancelled chain delivers the chain's error, which waited for it.
+	 */
+	void childFinished(Run child) {
+		RunCancelledException pending = null;
+		synchronized (this) {
+			if (this.activeChildren != null) {
+				this.activeChildren.remove(child);
+			}
+			if (this.pendingCancel != null && (this.activeChildren == null || this.activeChildren.isEmpty())) {
+				pending = this.pendingCancel;
+				this.pendingCancel = null;
+			}
+		}
+		if (pending != null) {
+			detach(errorEvent(pending));
 		}
 	}
 
@@ -293,7 +311,14 @@ public final class ChainRun extends Run {
 	/** Delivers the chain error. */
 	@Override
 	public Mono<Void> error(Throwable error) {
-		if (!finish() || !listens(EventKind.CHAIN_ERROR)) {
+		if (!finish()) {
+			return Mono.empty();
+		}
+		return errorEvent(error);
+	}
+
+	private Mono<Void> errorEvent(Throwable error) {
+		if (!listens(EventKind.CHAIN_ERROR)) {
 			return Mono.empty();
 		}
 		return emit(EventKind.CHAIN_ERROR,
@@ -315,10 +340,24 @@ public final class ChainRun extends Run {
 		if (round != null) {
 			round.cancel();
 		}
+		String reason = "The subscriber cancelled the " + this.name + " stream";
 		for (Run child : activeChildren()) {
-			detach(child.cancelled("The subscriber cancelled the " + this.name + " stream"));
+			detach(child.cancelled(reason));
 		}
-		detach(error(new RunCancelledException("The subscriber cancelled the " + this.name + " stream")));
+		if (!finish()) {
+			return;
+		}
+		// A child that another thread is ending (a tool the cancel interrupted, failing
+		// on its own thread) is still handing its event to the handlers: the chain's
+		// error follows it, delivered by whichever of them is last.
+		RunCancelledException cancelled = new RunCancelledException(reason);
+		synchronized (this) {
+			if (this.activeChildren != null && !this.activeChildren.isEmpty()) {
+				this.pendingCancel = cancelled;
+				return;
+			}
+		}
+		detach(errorEvent(cancelled));
 	}
 
 	private static @Nullable String lastUserText(List<Message> messages) {

@@ -30,11 +30,6 @@ public final class RetrieverRun extends Run {
 		return this.chain;
 	}
 
-	@Override
-	void finished() {
-		this.chain.childFinished(this);
-	}
-
 	/** Delivers the retriever start with the query. */
 	public Mono<Void> start() {
 		if (!listens(EventKind.RETRIEVER_START)) {
@@ -46,21 +41,39 @@ public final class RetrieverRun extends Run {
 
 	/** Delivers the retriever end with the documents found. */
 	public Mono<Void> end(List<Document> documents) {
-		if (!finish() || !listens(EventKind.RETRIEVER_END)) {
+		if (!finish()) {
 			return Mono.empty();
 		}
-		return emit(EventKind.RETRIEVER_END,
-				new RetrieverEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, documents));
+		// Leaves the chain's active children once its end is with the handlers: a chain
+		// cancelled meanwhile delivers its own error after it.
+		try {
+			if (!listens(EventKind.RETRIEVER_END)) {
+				return Mono.empty();
+			}
+			return emit(EventKind.RETRIEVER_END,
+					new RetrieverEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, documents));
+		}
+		finally {
+			this.chain.childFinished(this);
+		}
 	}
 
 	/** Delivers the retriever error. */
 	@Override
 	public Mono<Void> error(Throwable error) {
-		if (!finish() || !listens(EventKind.RETRIEVER_ERROR)) {
+		if (!finish()) {
 			return Mono.empty();
 		}
-		return emit(EventKind.RETRIEVER_ERROR,
-				new RetrieverErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
+		try {
+			if (!listens(EventKind.RETRIEVER_ERROR)) {
+				return Mono.empty();
+			}
+			return emit(EventKind.RETRIEVER_ERROR,
+					new RetrieverErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
+		}
+		finally {
+			this.chain.childFinished(this);
+		}
 	}
 
 }

@@ -35,11 +35,6 @@ public final class ToolRun extends Run {
 		return this.chain;
 	}
 
-	@Override
-	void finished() {
-		this.chain.childFinished(this);
-	}
-
 	/** Delivers the tool start with the model's arguments. */
 	public Mono<Void> start() {
 		if (!listens(EventKind.TOOL_START)) {
@@ -54,12 +49,19 @@ public final class ToolRun extends Run {
 		if (!finish()) {
 			return Mono.empty();
 		}
-		observe(true);
-		if (!listens(EventKind.TOOL_END)) {
-			return Mono.empty();
+		// Leaves the chain's active children once its end is with the handlers: a chain
+		// cancelled meanwhile delivers its own error after it.
+		try {
+			observe(true);
+			if (!listens(EventKind.TOOL_END)) {
+				return Mono.empty();
+			}
+			return emit(EventKind.TOOL_END,
+					new ToolEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, output));
 		}
-		return emit(EventKind.TOOL_END,
-				new ToolEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, output));
+		finally {
+			this.chain.childFinished(this);
+		}
 	}
 
 	private void observe(boolean success) {
@@ -75,12 +77,17 @@ public final class ToolRun extends Run {
 		if (!finish()) {
 			return Mono.empty();
 		}
-		observe(false);
-		if (!listens(EventKind.TOOL_ERROR)) {
-			return Mono.empty();
+		try {
+			observe(false);
+			if (!listens(EventKind.TOOL_ERROR)) {
+				return Mono.empty();
+			}
+			return emit(EventKind.TOOL_ERROR,
+					new ToolErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, error));
 		}
-		return emit(EventKind.TOOL_ERROR,
-				new ToolErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, error));
+		finally {
+			this.chain.childFinished(this);
+		}
 	}
 
 }
