@@ -96,8 +96,15 @@ public final class ChainRun extends Run {
 	 * can apply (none configured, none given in code).
 	 */
 	public @Nullable BudgetEnforcer budgetEnforcer() {
-		BudgetEnforcer enforcer = this.budgetEnforcer;
-		return (enforcer == null || (enforcer.isEmpty() && this.codeBudgets.isEmpty())) ? null : enforcer;
+		return budgetApplies(this.budgetEnforcer, !this.codeBudgets.isEmpty()) ? this.budgetEnforcer : null;
+	}
+
+	/**
+	 * Whether a budget can apply to a chain: configured ones, or ones given in code
+	 * ({@code codeBudgets}), which need the enforcer too.
+	 */
+	static boolean budgetApplies(@Nullable BudgetEnforcer enforcer, boolean codeBudgets) {
+		return enforcer != null && (!enforcer.isEmpty() || codeBudgets);
 	}
 
 	/** Budgets given in code for this client or request. */
@@ -318,11 +325,8 @@ public final class ChainRun extends Run {
 	}
 
 	private Mono<Void> errorEvent(Throwable error) {
-		if (!listens(EventKind.CHAIN_ERROR)) {
-			return Mono.empty();
-		}
-		return emit(EventKind.CHAIN_ERROR,
-				new ChainErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
+		return deliverEnd(EventKind.CHAIN_ERROR,
+				() -> new ChainErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
 	}
 
 	/**

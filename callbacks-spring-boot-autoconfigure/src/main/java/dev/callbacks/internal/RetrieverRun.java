@@ -44,18 +44,8 @@ public final class RetrieverRun extends Run {
 		if (!finish()) {
 			return Mono.empty();
 		}
-		// Leaves the chain's active children once its end is with the handlers: a chain
-		// cancelled meanwhile delivers its own error after it.
-		try {
-			if (!listens(EventKind.RETRIEVER_END)) {
-				return Mono.empty();
-			}
-			return emit(EventKind.RETRIEVER_END,
-					new RetrieverEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, documents));
-		}
-		finally {
-			this.chain.childFinished(this);
-		}
+		return deliverEnd(EventKind.RETRIEVER_END,
+				() -> new RetrieverEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, documents));
 	}
 
 	/** Delivers the retriever error. */
@@ -64,16 +54,15 @@ public final class RetrieverRun extends Run {
 		if (!finish()) {
 			return Mono.empty();
 		}
-		try {
-			if (!listens(EventKind.RETRIEVER_ERROR)) {
-				return Mono.empty();
-			}
-			return emit(EventKind.RETRIEVER_ERROR,
-					new RetrieverErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
-		}
-		finally {
-			this.chain.childFinished(this);
-		}
+		return deliverEnd(EventKind.RETRIEVER_ERROR,
+				() -> new RetrieverErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, error));
+	}
+
+	// Leaves the chain's active children once its end is with the handlers: a chain
+	// cancelled meanwhile delivers its own error after it.
+	@Override
+	void delivered() {
+		this.chain.childFinished(this);
 	}
 
 }

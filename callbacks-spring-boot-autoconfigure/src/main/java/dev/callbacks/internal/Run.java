@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 import dev.callbacks.RunCancelledException;
 import dev.callbacks.event.CallbackEvent;
@@ -124,6 +125,27 @@ public abstract sealed class Run permits ChainRun, LlmRun, ToolRun, RetrieverRun
 	final Mono<Void> emit(EventKind kind, CallbackEvent event) {
 		Mono<Void> pending = this.dispatcher.dispatch(this, kind, event);
 		return (pending != null) ? pending : Mono.empty();
+	}
+
+	/**
+	 * Hands the end or error this run has claimed ({@link #finish()}) to the handlers
+	 * that listen to {@code kind}, then calls {@link #delivered()}, whether or not one
+	 * listened.
+	 */
+	final Mono<Void> deliverEnd(EventKind kind, Supplier<? extends CallbackEvent> event) {
+		try {
+			return listens(kind) ? emit(kind, event.get()) : Mono.empty();
+		}
+		finally {
+			delivered();
+		}
+	}
+
+	/**
+	 * Called once the run's end or error is with the handlers (after
+	 * {@link #deliverEnd}).
+	 */
+	void delivered() {
 	}
 
 	/** Delivers the run's error event (nothing if the run has already ended). */

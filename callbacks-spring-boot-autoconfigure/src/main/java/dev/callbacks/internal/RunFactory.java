@@ -84,12 +84,7 @@ public final class RunFactory {
 			}
 			levelBudgets |= !level.config.budgets().isEmpty();
 		}
-		BudgetEnforcer enforcer = this.budgets;
-		// As ChainRun.budgetEnforcer(): budgets given in code need the enforcer too.
-		if (enforcer != null && (!enforcer.isEmpty() || levelBudgets)) {
-			return false;
-		}
-		return trackers(reactorContext) == null;
+		return !ChainRun.budgetApplies(this.budgets, levelBudgets) && trackers(reactorContext) == null;
 	}
 
 	/**

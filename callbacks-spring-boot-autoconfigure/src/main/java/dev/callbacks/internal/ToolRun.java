@@ -49,19 +49,16 @@ public final class ToolRun extends Run {
 		if (!finish()) {
 			return Mono.empty();
 		}
-		// Leaves the chain's active children once its end is with the handlers: a chain
-		// cancelled meanwhile delivers its own error after it.
-		try {
-			observe(true);
-			if (!listens(EventKind.TOOL_END)) {
-				return Mono.empty();
-			}
-			return emit(EventKind.TOOL_END,
-					new ToolEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, output));
-		}
-		finally {
-			this.chain.childFinished(this);
-		}
+		observe(true);
+		return deliverEnd(EventKind.TOOL_END,
+				() -> new ToolEndEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, output));
+	}
+
+	// Leaves the chain's active children once its end is with the handlers: a chain
+	// cancelled meanwhile delivers its own error after it.
+	@Override
+	void delivered() {
+		this.chain.childFinished(this);
 	}
 
 	private void observe(boolean success) {
@@ -77,17 +74,9 @@ public final class ToolRun extends Run {
 		if (!finish()) {
 			return Mono.empty();
 		}
-		try {
-			observe(false);
-			if (!listens(EventKind.TOOL_ERROR)) {
-				return Mono.empty();
-			}
-			return emit(EventKind.TOOL_ERROR,
-					new ToolErrorEvent(this.id, this.parentId, this.name, this.tags, this.metadata, this.name, error));
-		}
-		finally {
-			this.chain.childFinished(this);
-		}
+		observe(false);
+		return deliverEnd(EventKind.TOOL_ERROR, () -> new ToolErrorEvent(this.id, this.parentId, this.name, this.tags,
+				this.metadata, this.name, error));
 	}
 
 }
