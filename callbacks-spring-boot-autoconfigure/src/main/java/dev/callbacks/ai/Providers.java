@@ -1,6 +1,7 @@
 package dev.callbacks.ai;
 
 import java.util.Locale;
+import java.util.Optional;
 
 import dev.callbacks.LlmRunRecord;
 import org.jspecify.annotations.Nullable;
@@ -20,16 +21,12 @@ final class Providers {
 
 	// Once per class, not per round: the name is cut out of the class name with two
 	// substrings.
-	private static final ClassValue<String> PROVIDERS = new ClassValue<>() {
+	private static final ClassValue<Optional<String>> PROVIDERS = new ClassValue<>() {
 		@Override
-		protected String computeValue(Class<?> type) {
-			String provider = providerOf(type);
-			return (provider != null) ? provider : NONE;
+		protected Optional<String> computeValue(Class<?> type) {
+			return Optional.ofNullable(providerOf(type));
 		}
 	};
-
-	// No provider (ClassValue holds no null); compared by identity.
-	private static final String NONE = new String("");
 
 	private Providers() {
 	}
@@ -51,8 +48,7 @@ final class Providers {
 	}
 
 	private static @Nullable String fromClass(Class<?> type) {
-		String provider = PROVIDERS.get(type);
-		return (provider != NONE) ? provider : null;
+		return PROVIDERS.get(type).orElse(null);
 	}
 
 	// org.springframework.ai.<module>.… → <module>; Spring AI's own generic classes
