@@ -139,19 +139,15 @@ enum Config {
 			this.model = new ZeroLatencyChatModel(streamTokens, this.observationRegistry);
 			ChatModel chatModel = (decorator != null) ? decorator.apply(this.model) : this.model;
 			boolean tracedModel = config.starter && config != STARTER_3H_ADVISOR;
-			if (config == BARE_TRACED_MODEL) {
-				// The starter's model proxy and no advisor: the floor of a design that
-				// would see the chain run from outside the advisor chain.
-				chatModel = ModelRoundInterceptor.traced(chatModel);
-			}
 			if (config == STARTER_3H_FINAL_MODEL) {
 				// What the auto-configured builder gives its clients when the model's
 				// class is final: a proxy of its interfaces.
 				chatModel = ModelRoundInterceptor.forClient(chatModel);
 			}
-			else if (tracedModel) {
+			else if (tracedModel || config == BARE_TRACED_MODEL) {
 				// What the auto-configuration does to ChatModel beans of non-final
-				// classes.
+				// classes (bare_traced_model: that proxy and no advisor, the floor of a
+				// design that would see the chain run from outside the advisor chain).
 				chatModel = ModelRoundInterceptor.traced(chatModel);
 			}
 			ChatClient.Builder builder = ChatClient.builder(chatModel, this.observationRegistry, null, null);

@@ -204,11 +204,12 @@ public final class CallbacksAutoConfiguration {
 	@Conditional(SpringAiChatClientAutoConfigurationNotExcluded.class)
 	static class ChatClientBuilderConfiguration {
 
+		// ChatClientCustomizer is deprecated for removal; applied as long as Spring AI
+		// applies it.
 		@Bean
 		@Scope("prototype")
 		@ConditionalOnMissingBean
-		@SuppressWarnings("removal") // ChatClientCustomizer: applied as long as Spring AI
-										// does
+		@SuppressWarnings("removal")
 		ChatClient.Builder chatClientBuilder(ObjectProvider<ChatClientBuilderProperties> properties,
 				ObjectProvider<ChatClientBuilderConfigurer> chatClientBuilderConfigurer,
 				ObjectProvider<ChatClientCustomizer> customizers,
